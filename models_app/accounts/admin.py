@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Tenant, TenantDomain, User
+
+
+class TenantDomainInline(admin.TabularInline):
+    model = TenantDomain
+    extra = 1
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["name", "member_count", "domain_list", "created_at"]
+    search_fields = ["name", "domains__domain"]
+    inlines = [TenantDomainInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_members=Count("members"))
+            .prefetch_related("domains")
+        )
+
+    @admin.display(description=_("members"), ordering="_members")
+    def member_count(self, obj):
+        return obj._members
+
+    @admin.display(description=_("e-mail domains"))
+    def domain_list(self, obj):
+        return ", ".join(d.domain for d in obj.domains.all())
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "tenant", "is_staff", "is_superuser", "date_joined"]
+    list_filter = ["tenant", "is_staff", "is_superuser", "is_active"]
+    list_select_related = ["tenant"]
+    search_fields = ["email", "display_name", "tenant__name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "tenant"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "tenant", "password1", "password2"]}),
+    ]

@@ -1,0 +1,45 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+
+from models_app.accounts.models import Tenant, User, normalize_email
+from models_app.accounts.services import user_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a user who signs in with an e-mail address. The tenant is the one named, or "
+        "the one owning the address's domain; pending invitations for the address take effect."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--email", required=True)
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--tenant", help="The tenant's name (default: by e-mail domain).")
+        parser.add_argument("--superuser", action="store_true", help="Make a superuser.")
+        parser.add_argument("--name", default="", help="Display name.")
+
+    def handle(self, email, password, tenant, superuser, name, **options):
+        email = normalize_email(email)
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise CommandError(f"{email!r} is not a valid e-mail address.") from exc
+        if User.objects.filter(email=email).exists():
+            raise CommandError(f"A user with the e-mail {email} exists already.")
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise CommandError("Password rejected: " + " ".join(exc.messages)) from exc
+        tenant_obj = None
+        if tenant:
+            tenant_obj = Tenant.objects.filter(name=tenant).first()
+            if tenant_obj is None:
+                raise CommandError(f"There is no tenant named {tenant!r}.")
+        user = user_create(
+            email, password, tenant=tenant_obj, superuser=superuser, display_name=name
+        )
+        where = f" in tenant {user.tenant.name!r}" if user.tenant else " without a tenant"
+        kind = "superuser" if superuser else "user"
+        self.stdout.write(self.style.SUCCESS(f"Created {kind} {user.email}{where}."))

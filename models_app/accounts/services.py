@@ -1,0 +1,47 @@
+"""Creating tenants and users: the one path used by commands, the admin and sign-up."""
+
+from django.db import transaction
+
+from .models import Tenant, TenantDomain, User, normalize_email
+
+
+def tenant_for_email(email: str) -> Tenant | None:
+    domain = normalize_email(email).rpartition("@")[2]
+    link = TenantDomain.objects.select_related("tenant").filter(domain=domain).first()
+    return link.tenant if link else None
+
+
+@transaction.atomic
+def tenant_create(name: str, domains: list[str] = ()) -> Tenant:
+    tenant = Tenant.objects.create(name=name.strip())
+    for domain in domains:
+        TenantDomain.objects.create(tenant=tenant, domain=domain.strip().lower())
+    return tenant
+
+
+def _user_joined_hooks():
+    # Sharing turns pending invitations into shares; it registers itself here so that
+    # accounts stays free of imports from higher apps.
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        hook = getattr(config, "on_user_created", None)
+        if hook:
+            yield hook
+
+
+@transaction.atomic
+def user_create(
+    email: str,
+    password: str | None,
+    tenant: Tenant | None = None,
+    superuser: bool = False,
+    display_name: str = "",
+) -> User:
+    email = normalize_email(email)
+    tenant = tenant or tenant_for_email(email)
+    create = User.objects.create_superuser if superuser else User.objects.create_user
+    user = create(email=email, password=password, tenant=tenant, display_name=display_name)
+    for hook in _user_joined_hooks():
+        hook(user)
+    return user

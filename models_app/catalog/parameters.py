@@ -1,0 +1,53 @@
+"""Parameter size (S-4): `7B`, `13b`, `1.5B`, `350M`, `1.2T` ↔ an integer count."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+UNITS = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+MAX_PARAMETERS = 10**15
+_PATTERN = re.compile(r"^(\d{1,16}(?:\.\d{1,6})?)\s*([kmbtKMBT]?)$")
+
+
+def parse_parameter_count(text: str) -> int | None:
+    """The parameter count typed as digits with an optional unit K, M, B or T; blank → None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _PATTERN.match(text)
+    if not match:
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a parameter size. "
+                "Write a number with K, M, B or T, e.g. 7B, 1.5B, 350M."
+            )
+            % {"value": text[:40]},
+            code="invalid",
+        )
+    try:
+        count = Decimal(match.group(1)) * UNITS[match.group(2).upper()]
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
+        raise ValidationError(_("Not a number."), code="invalid") from exc
+    if count != count.to_integral_value():
+        raise ValidationError(
+            _("“%(value)s” is not a whole number of parameters.") % {"value": text}, code="fraction"
+        )
+    if not 0 < count <= MAX_PARAMETERS:
+        raise ValidationError(
+            _("The parameter size must be more than 0 and at most 1000T."), code="range"
+        )
+    return int(count)
+
+
+def format_parameter_count(count: int | None) -> str:
+    """The normalised form shown to users: 7000000000 → `7B`, 1500000000 → `1.5B`."""
+    if not count:
+        return ""
+    for unit in ("T", "B", "M", "K"):
+        if count >= UNITS[unit]:
+            value = Decimal(count) / UNITS[unit]
+            text = f"{value:.2f}".rstrip("0").rstrip(".")
+            return f"{text}{unit}"
+    return str(count)

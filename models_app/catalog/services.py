@@ -1,0 +1,112 @@
+"""Writes of models: one transaction each; storage objects never outlive a failed write."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from models_app.tags.models import TagCategory
+from models_app.tags.services import tags_get_or_create
+
+from .models import AIModel
+from .titles import title_key
+
+
+class StaleEdit(Exception):
+    """The model changed after the edit form was opened (S-53)."""
+
+
+class DuplicateTitle(Exception):
+    pass
+
+
+def _set_tags(model: AIModel, tags_by_category: dict[str, list[str]]):
+    tags = []
+    for category in TagCategory.values:
+        tags.extend(tags_get_or_create(category, tags_by_category.get(category, [])))
+    model.tags.set(tags)
+
+
+def _apply_fields(model: AIModel, data: dict):
+    model.title = data["title"]
+    model.title_key = title_key(data["title"])
+    model.description = data["description"]
+    model.base_model = data["base_model"]
+    model.parameter_count = data["parameter_size"]
+    model.ip_allowlist = data["ip_whitelist"]
+    model.overview = data["overview"]
+
+
+def _save_avatar(model: AIModel, avatar_file) -> str | None:
+    """Stores the new avatar before the transaction; returns its name to clean up on failure."""
+    if avatar_file is None:
+        return None
+    model.avatar.save(avatar_file.name, avatar_file, save=False)
+    return model.avatar.name
+
+
+def _delete_stored(name: str | None):
+    if name:
+        from django.core.files.storage import default_storage
+
+        default_storage.delete(name)
+
+
+def model_create(owner, data: dict, tags_by_category: dict[str, list[str]]) -> AIModel:
+    model = AIModel(owner=owner)
+    _apply_fields(model, data)
+    new_avatar = _save_avatar(model, data.get("avatar"))
+    try:
+        with transaction.atomic():
+            model.save()
+            _set_tags(model, tags_by_category)
+    except IntegrityError as exc:
+        _delete_stored(new_avatar)
+        raise DuplicateTitle(_("You already have a model with this title.")) from exc
+    except Exception:
+        _delete_stored(new_avatar)
+        raise
+    return model
+
+
+def model_update(
+    model: AIModel, data: dict, tags_by_category: dict[str, list[str]], expected_revision: int
+) -> AIModel:
+    """Saves an edit unless someone saved the model since `expected_revision` was read."""
+    old_avatar = model.avatar.name or None
+    remove_avatar = data.get("remove_avatar") and not data.get("avatar")
+    _apply_fields(model, data)
+    new_avatar = _save_avatar(model, data.get("avatar"))
+    if remove_avatar:
+        model.avatar = None
+    try:
+        with transaction.atomic():
+            claimed = AIModel.objects.filter(pk=model.pk, revision=expected_revision).update(
+                revision=expected_revision + 1
+            )
+            if not claimed:
+                raise StaleEdit
+            model.revision = expected_revision + 1
+            model.updated_at = timezone.now()
+            model.save()
+            _set_tags(model, tags_by_category)
+            if old_avatar and (new_avatar or remove_avatar):
+                transaction.on_commit(lambda: _delete_stored(old_avatar))
+    except IntegrityError as exc:
+        _delete_stored(new_avatar)
+        raise DuplicateTitle(_("You already have a model with this title.")) from exc
+    except Exception:
+        _delete_stored(new_avatar)
+        raise
+    return model
+
+
+def build_preview(owner, data: dict) -> AIModel:
+    """An unsaved model from what validated, for the live preview (S-14)."""
+    model = AIModel(owner=owner)
+    model.title = data.get("title") or ""
+    model.description = data.get("description") or ""
+    model.base_model = data.get("base_model") or ""
+    model.parameter_count = data.get("parameter_size")
+    model.overview = data.get("overview") or ""
+    model.ip_allowlist = data.get("ip_whitelist") or ""
+    return model

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Tag
+from .parsing import tag_key
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "model_count"]
+    list_filter = ["category"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_models=Count("models"))
+
+    @admin.display(description=_("models"), ordering="_models")
+    def model_count(self, obj):
+        return obj._models
+
+    def save_model(self, request, obj, form, change):
+        obj.key = tag_key(obj.name)
+        super().save_model(request, obj, form, change)

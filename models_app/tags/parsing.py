@@ -1,0 +1,39 @@
+"""A tags field is a comma-separated list of names (SPEC §9)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_TAG_LENGTH = 50
+MAX_TAGS_PER_CATEGORY = 20
+
+
+def tag_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def parse_tags(text: str) -> list[str]:
+    """Names in the order typed, blanks dropped, case-insensitive duplicates folded."""
+    names: list[str] = []
+    seen: set[str] = set()
+    problems: list[str] = []
+    for raw in (text or "").split(","):
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        if len(name) > MAX_TAG_LENGTH:
+            problems.append(
+                _("“%(tag)s…” is longer than %(max)d characters.")
+                % {"tag": name[:20], "max": MAX_TAG_LENGTH}
+            )
+            continue
+        if any(ord(ch) < 32 for ch in name):
+            problems.append(_("Tags may not contain control characters."))
+            continue
+        if tag_key(name) not in seen:
+            seen.add(tag_key(name))
+            names.append(name)
+    if len(names) > MAX_TAGS_PER_CATEGORY:
+        problems.append(_("At most %(max)d tags per category.") % {"max": MAX_TAGS_PER_CATEGORY})
+    if problems:
+        raise ValidationError(problems)
+    return names

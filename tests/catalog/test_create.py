@@ -1,0 +1,203 @@
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from models_app.catalog.models import AIModel
+
+from .images import huge_png_header, image_upload
+
+CREATE = "/models/new/"
+
+
+def form_data(**overrides):
+    data = {
+        "title": "pipeline-demo-0412",
+        "description": "Classifies tickets.",
+        "base_model": "Qwen2-72B-Instruct",
+        "parameter_size": "7B",
+        "ip_whitelist": "10.0.0.0/8, 192.168.1.5/24",
+        "overview": "<p><strong>Bold</strong> claim</p>",
+        "tags_framework": "PyTorch, pytorch",
+        "tags_architecture": "Transformer",
+        "tags_domain": "finance",
+        "tags_task": "text classification",
+        "tags_other": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def errors(response):
+    return response.context["form"].errors
+
+
+def test_anonymous_request_is_sent_to_sign_in(client):
+    response = client.get(CREATE)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/models/new/")
+
+
+def test_form_page_shows_every_field(client_for, owner):
+    html = client_for(owner).get(CREATE).content.decode()
+    for name in (
+        "title",
+        "description",
+        "base_model",
+        "parameter_size",
+        "ip_whitelist",
+        "avatar",
+        "overview",
+        "tags_framework",
+        "tags_architecture",
+        "tags_domain",
+        "tags_task",
+        "tags_other",
+    ):
+        assert f'name="{name}"' in html
+    assert 'data-testid="preview"' in html
+
+
+def test_create_redirects_to_the_detail_page_showing_the_model(client_for, owner):
+    client = client_for(owner)
+    response = client.post(CREATE, form_data())
+    model = AIModel.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("catalog:detail", kwargs={"ref": model.uuid})
+    page = client.get(response["Location"]).content.decode()
+    assert "pipeline-demo-0412" in page
+    assert "7B" in page
+    assert "<strong>Bold</strong>" in page
+    assert "Transformer" in page
+
+
+def test_create_stores_normalised_values(client_for, owner):
+    client_for(owner).post(CREATE, form_data())
+    model = AIModel.objects.get()
+    assert model.owner == owner
+    assert model.parameter_count == 7_000_000_000
+    assert model.ip_allowlist == "10.0.0.0/8, 192.168.1.0/24"
+    assert sorted(t.name for t in model.tags.all()) == [
+        "PyTorch",
+        "Transformer",
+        "finance",
+        "text classification",
+    ]
+
+
+def test_japanese_title_works(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(title="医療画像分類モデル"))
+    assert response.status_code == 302
+    assert AIModel.objects.get().title == "医療画像分類モデル"
+
+
+def test_duplicate_title_of_the_same_owner_is_a_field_error(client_for, owner):
+    client = client_for(owner)
+    client.post(CREATE, form_data(title="My Model"))
+    response = client.post(CREATE, form_data(title="  my   MODEL "))
+    assert response.status_code == 400
+    assert "already have a model" in errors(response)["title"][0]
+    assert AIModel.objects.count() == 1
+
+
+def test_another_owner_may_use_the_same_title(client_for, owner, stranger):
+    client_for(owner).post(CREATE, form_data())
+    assert client_for(stranger).post(CREATE, form_data()).status_code == 302
+
+
+def test_title_is_required(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(title="   "))
+    assert response.status_code == 400
+    assert "title" in errors(response)
+
+
+def test_invalid_allowlist_names_the_entry_next_to_the_field_and_keeps_input(client_for, owner):
+    response = client_for(owner).post(
+        CREATE, form_data(ip_whitelist="192.168.300.1, 10.0.0.0/8", description="keep me")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "192.168.300.1" in errors(response)["ip_whitelist"][0]
+    assert 'id="field-ip_whitelist"' in html and 'data-testid="field-error"' in html
+    assert "keep me" in html
+    assert "192.168.300.1, 10.0.0.0/8" in html
+    assert not AIModel.objects.exists()
+
+
+@pytest.mark.parametrize("count, ok", [(10, True), (11, False)])
+def test_allowlist_entry_limit(client_for, owner, count, ok):
+    allowlist = ", ".join(f"10.0.0.{i}" for i in range(count))
+    response = client_for(owner).post(CREATE, form_data(ip_whitelist=allowlist))
+    assert (response.status_code == 302) is ok
+
+
+def test_garbage_parameter_size_is_a_field_error(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(parameter_size="lots"))
+    assert response.status_code == 400
+    assert "parameter_size" in errors(response)
+
+
+def test_description_over_500_characters_is_refused(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(description="x" * 501))
+    assert "description" in errors(response)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="data:text/html,boom">x</a>',
+        '<iframe src="https://evil.test"></iframe>',
+        "<style>*{display:none}</style>",
+    ],
+)
+def test_hostile_overview_never_reaches_database_or_page(client_for, owner, hostile):
+    client = client_for(owner)
+    response = client.post(CREATE, form_data(overview=f"<p>safe</p>{hostile}"))
+    model = AIModel.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    for marker in ("<script>alert", "onerror", "javascript:", "data:text", "<iframe", "<style>"):
+        assert marker not in model.overview
+        assert marker not in page
+    assert "<p>safe</p>" in model.overview
+
+
+def test_avatar_is_stored_as_thumbnail(client_for, owner):
+    client_for(owner).post(CREATE, form_data(avatar=image_upload()))
+    model = AIModel.objects.get()
+    assert model.avatar.name.endswith(".webp")
+    assert default_storage.exists(model.avatar.name)
+
+
+def test_text_file_named_png_is_an_avatar_error(client_for, owner):
+    fake = SimpleUploadedFile("fake.png", b"hello, I am text", "image/png")
+    response = client_for(owner).post(CREATE, form_data(avatar=fake))
+    assert response.status_code == 400
+    assert "not an image" in errors(response)["avatar"][0]
+    assert not AIModel.objects.exists()
+
+
+def test_huge_png_is_an_avatar_error(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(avatar=huge_png_header()))
+    assert response.status_code == 400
+    assert "megapixels" in errors(response)["avatar"][0]
+
+
+def test_failed_create_leaves_no_avatar_file(client_for, owner, settings):
+    client_for(owner).post(CREATE, form_data(avatar=image_upload(), ip_whitelist="1.2.3"))
+    media = settings.MEDIA_ROOT
+    assert not any(p.is_file() for p in media.rglob("*")) if media.exists() else True
+
+
+def test_tags_are_matched_case_insensitively_across_models(client_for, owner):
+    client = client_for(owner)
+    client.post(CREATE, form_data(title="a", tags_framework="PyTorch"))
+    client.post(CREATE, form_data(title="b", tags_framework="pytorch"))
+    a, b = AIModel.objects.order_by("title")
+    assert list(a.tags.filter(category="framework")) == list(b.tags.filter(category="framework"))
+
+
+def test_get_and_post_only(client_for, owner):
+    assert client_for(owner).put(CREATE).status_code == 405

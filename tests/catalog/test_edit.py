@@ -1,0 +1,87 @@
+import pytest
+
+from models_app.catalog.models import AIModel
+
+from .images import image_upload
+from .test_create import form_data
+
+
+def edit_url(model):
+    return f"/models/{model.uuid}/edit/"
+
+
+def test_edit_form_is_filled_in(client_for, owner, model):
+    html = client_for(owner).get(edit_url(model)).content.decode()
+    assert 'value="pipeline-demo-0412"' in html
+    assert 'value="7B"' in html
+    assert 'name="revision"' in html
+
+
+def test_edit_saves_and_redirects(client_for, owner, model):
+    response = client_for(owner).post(edit_url(model), form_data(title="renamed", revision=1))
+    model.refresh_from_db()
+    assert response.status_code == 302
+    assert model.title == "renamed"
+    assert model.revision == 2
+
+
+def test_reference_survives_a_rename(client_for, owner, model):
+    old_url = model.get_absolute_url()
+    client_for(owner).post(edit_url(model), form_data(title="renamed", revision=1))
+    assert client_for(owner).get(old_url).status_code == 200
+
+
+def test_stale_edit_is_refused_and_overwrites_nothing(client_for, owner, editor, model):
+    client_for(editor).post(edit_url(model), form_data(title="first save", revision=1))
+    response = client_for(owner).post(edit_url(model), form_data(title="second save", revision=1))
+    model.refresh_from_db()
+    assert response.status_code == 409
+    assert "Someone saved this model" in response.content.decode()
+    assert model.title == "first save"
+
+
+def test_editor_may_edit(client_for, editor, model):
+    response = client_for(editor).post(edit_url(model), form_data(title="by editor", revision=1))
+    assert response.status_code == 302
+
+
+def test_viewer_gets_403_and_nothing_changes(client_for, viewer, model):
+    response = client_for(viewer).post(edit_url(model), form_data(title="hacked", revision=1))
+    model.refresh_from_db()
+    assert response.status_code == 403
+    assert model.title == "pipeline-demo-0412"
+
+
+@pytest.mark.parametrize("who", ["stranger", "outsider"])
+def test_users_without_a_share_get_404(client_for, model, who, request):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(edit_url(model)).status_code == 404
+    assert client.post(edit_url(model), form_data(title="x", revision=1)).status_code == 404
+    assert AIModel.objects.get(pk=model.pk).title == "pipeline-demo-0412"
+
+
+def test_replacing_the_avatar_removes_the_old_file(
+    client_for, owner, model, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit_url(model), form_data(avatar=image_upload(colour=(1, 2, 3)), revision=1))
+    model.refresh_from_db()
+    first = model.avatar.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit_url(model), form_data(avatar=image_upload(colour=(9, 9, 9)), revision=2))
+    model.refresh_from_db()
+    assert model.avatar.name != first
+    assert not model.avatar.storage.exists(first)
+
+
+def test_removing_the_avatar(client_for, owner, model, django_capture_on_commit_callbacks):
+    client = client_for(owner)
+    client.post(edit_url(model), form_data(avatar=image_upload(), revision=1))
+    model.refresh_from_db()
+    name = model.avatar.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit_url(model), form_data(remove_avatar="on", revision=2))
+    model.refresh_from_db()
+    assert not model.avatar
+    assert not model.avatar.storage.exists(name)

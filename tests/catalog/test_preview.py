@@ -1,0 +1,44 @@
+from models_app.catalog.models import AIModel
+
+from .images import image_upload
+from .test_create import form_data
+
+PREVIEW = "/models/preview/"
+
+
+def test_preview_renders_the_card_as_typed_and_saves_nothing(client_for, owner):
+    response = client_for(owner).post(PREVIEW, form_data(title="draft", parameter_size="13b"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "draft" in html and "13B" in html and "<strong>Bold</strong>" in html
+    assert "PyTorch" in html
+    assert not AIModel.objects.exists()
+
+
+def test_preview_sanitises_the_overview(client_for, owner):
+    html = (
+        client_for(owner)
+        .post(PREVIEW, form_data(overview="<script>x()</script><p>ok</p>"))
+        .content.decode()
+    )
+    assert "<script>x()" not in html
+
+
+def test_preview_shows_the_chosen_avatar_inline(client_for, owner, settings):
+    html = client_for(owner).post(PREVIEW, form_data(avatar=image_upload())).content.decode()
+    assert 'src="data:image/webp;base64,' in html
+    assert not (settings.MEDIA_ROOT.exists() and any(settings.MEDIA_ROOT.rglob("*.webp")))
+
+
+def test_preview_with_invalid_fields_still_renders(client_for, owner):
+    response = client_for(owner).post(PREVIEW, form_data(parameter_size="lots", ip_whitelist="x"))
+    assert response.status_code == 200
+    assert "pipeline-demo-0412" in response.content.decode()
+
+
+def test_preview_is_post_only(client_for, owner):
+    assert client_for(owner).get(PREVIEW).status_code == 405
+
+
+def test_preview_needs_sign_in(client):
+    assert client.post(PREVIEW, form_data()).status_code == 302
