@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "models_app.versions",
     "models_app.sharing",
     "models_app.allowlist",
+    "models_app.audit",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from models_app.audit.models import AuditAction
+from models_app.audit.services import audit_record
 from models_app.sharing.policy import Action, allowed_actions, get_model_for
 from models_app.tags.models import TagCategory
 from models_app.tags.services import tag_suggestions
@@ -37,6 +39,7 @@ def model_create_view(request):
         except DuplicateTitle as exc:
             form.add_error("title", str(exc))
         else:
+            audit_record(request, AuditAction.MODEL_CREATED, model)
             messages.success(request, _("Model “%(title)s” created.") % {"title": model.title})
             return redirect(model)
     return _form_page(request, form, status=400)
@@ -66,6 +69,7 @@ def model_edit_view(request, ref):
         except DuplicateTitle as exc:
             form.add_error("title", str(exc))
         else:
+            audit_record(request, AuditAction.MODEL_EDITED, model)
             messages.success(request, _("Changes saved."))
             return redirect(model)
     return _form_page(request, form, AIModel.objects.get(pk=model.pk), status=400)

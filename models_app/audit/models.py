@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from models_app.catalog.models import AIModel
+
+
+class AuditAction(models.TextChoices):
+    MODEL_CREATED = "model_created", _("Model created")
+    MODEL_EDITED = "model_edited", _("Model edited")
+    MODEL_DELETED = "model_deleted", _("Model deleted")
+    SHARED = "shared", _("Shared")
+    UNSHARED = "unshared", _("Unshared")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    INVITED = "invited", _("Invited")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    VERSION_CREATED = "version_created", _("Version created")
+    VERSION_EDITED = "version_edited", _("Version edited")
+    VERSION_DELETED = "version_deleted", _("Version deleted")
+    FILE_UPLOADED = "file_uploaded", _("File uploaded")
+    FILE_DELETED = "file_deleted", _("File deleted")
+    DOWNLOADED = "downloaded", _("Downloaded")
+    DOWNLOAD_REFUSED = "download_refused", _("Download refused by the allowlist")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from where. Names are copied so the record outlives the model."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_email = models.CharField(_("who"), max_length=254, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    model = models.ForeignKey(
+        AIModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    model_ref = models.UUIDField(_("model reference"), null=True, blank=True, db_index=True)
+    model_title = models.CharField(_("model"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.model_title}"
+        )
