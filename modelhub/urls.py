@@ -10,6 +10,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="catalog:list", permanent=False)),
     path("accounts/", include("models_app.accounts.urls")),
     path("models/", include("models_app.catalog.urls")),
+    # versions routes
+    # sharing routes
+    # audit routes
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
