@@ -1,10 +1,12 @@
 """Avatar images (S-6): verified, capped, re-encoded without metadata, thumbnailed."""
 
+import base64
 import hashlib
 import io
 import warnings
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
@@ -84,3 +86,32 @@ def placeholder_colour(title: str) -> int:
 def placeholder_initial(title: str) -> str:
     title = (title or "").strip()
     return title[0].upper() if title else "?"
+
+
+_KEPT_SALT = "modelhub.catalog.avatar-kept"
+_KEPT_MAX_AGE = 6 * 3600
+
+
+def keep_token(avatar: ContentFile) -> str:
+    """A signed copy of a processed avatar to carry through a form that failed elsewhere (S-15),
+    so the user need not choose the image again and nothing is stored before the save."""
+    avatar.seek(0)
+    payload = {"name": avatar.name, "data": base64.b64encode(avatar.read()).decode()}
+    avatar.seek(0)
+    return signing.dumps(payload, salt=_KEPT_SALT, compress=True)
+
+
+def from_keep_token(token: str) -> ContentFile | None:
+    """The avatar carried by `keep_token`, or None for a missing, stale or forged token."""
+    try:
+        payload = signing.loads(token, salt=_KEPT_SALT, max_age=_KEPT_MAX_AGE)
+        return ContentFile(base64.b64decode(payload["data"]), name=payload["name"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def data_url(avatar: ContentFile) -> str:
+    avatar.seek(0)
+    url = "data:image/webp;base64," + base64.b64encode(avatar.read()).decode()
+    avatar.seek(0)
+    return url

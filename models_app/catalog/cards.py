@@ -1,12 +1,11 @@
 """What a model card shows (S-20, S-30): one shape for the list, the detail page and the preview."""
 
-import base64
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from models_app.tags.models import TagCategory
 
-from .avatars import placeholder_colour, placeholder_initial
+from .avatars import data_url, placeholder_colour, placeholder_initial
 from .models import AIModel
 from .parameters import format_parameter_count
 
@@ -49,7 +48,5 @@ def preview_card(model: AIModel, tags_by_category: dict[str, list[str]], avatar_
         names = tags_by_category.get(value) or []
         if names:
             groups.append((label, [SimpleNamespace(name=n, category=value) for n in names]))
-    avatar_url = ""
-    if avatar_file is not None:
-        avatar_url = "data:image/webp;base64," + base64.b64encode(avatar_file.read()).decode()
+    avatar_url = data_url(avatar_file) if avatar_file is not None else ""
     return ModelCard(model=model, tag_groups=groups, avatar_url=avatar_url, is_preview=True)

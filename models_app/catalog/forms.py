@@ -6,7 +6,7 @@ from models_app.allowlist.parse import normalize_allowlist
 from models_app.tags.models import TagCategory
 from models_app.tags.parsing import parse_tags
 
-from .avatars import process_avatar
+from .avatars import data_url, from_keep_token, keep_token, process_avatar
 from .models import AIModel
 from .overview import sanitize_overview
 from .parameters import format_parameter_count, parse_parameter_count
@@ -68,6 +68,7 @@ class ModelForm(forms.Form):
         ),
         help_text=_("PNG, JPEG, GIF or WebP, up to 5 MB."),
     )
+    avatar_kept = forms.CharField(required=False, widget=forms.HiddenInput)
     remove_avatar = forms.BooleanField(label=_("Remove the avatar"), required=False)
     overview = forms.CharField(label=_("Overview"), required=False, widget=forms.HiddenInput)
 
@@ -125,9 +126,9 @@ class ModelForm(forms.Form):
 
     def clean_avatar(self):
         upload = self.cleaned_data.get("avatar")
-        if not upload:
-            return None
-        return process_avatar(upload)
+        if upload:
+            return process_avatar(upload)
+        return from_keep_token(self.data.get("avatar_kept", ""))
 
     def clean_overview(self):
         return sanitize_overview(self.cleaned_data["overview"])
@@ -142,6 +143,13 @@ class ModelForm(forms.Form):
             except ValidationError as exc:
                 self.add_error(name, exc)
         return cleaned
+
+    def kept_avatar(self) -> dict | None:
+        """After a failed submit: the avatar that did validate, to carry into the next try."""
+        avatar = getattr(self, "cleaned_data", {}).get("avatar")
+        if not self.is_bound or avatar is None:
+            return None
+        return {"token": keep_token(avatar), "url": data_url(avatar)}
 
     def tags_by_category(self) -> dict[str, list[str]]:
         return {

@@ -201,3 +201,18 @@ def test_tags_are_matched_case_insensitively_across_models(client_for, owner):
 
 def test_get_and_post_only(client_for, owner):
     assert client_for(owner).put(CREATE).status_code == 405
+
+
+def test_failed_submit_keeps_the_chosen_avatar_for_the_next_try(client_for, owner):
+    client = client_for(owner)
+    failed = client.post(CREATE, form_data(avatar=image_upload(), ip_whitelist="1.2.3"))
+    token = failed.context["form"].kept_avatar()["token"]
+    assert 'name="avatar_kept"' in failed.content.decode()
+    assert client.post(CREATE, form_data(avatar_kept=token)).status_code == 302
+    assert AIModel.objects.get().avatar.name.endswith(".webp")
+
+
+def test_forged_kept_avatar_is_ignored(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(avatar_kept="forged:token"))
+    assert response.status_code == 302
+    assert not AIModel.objects.get().avatar
