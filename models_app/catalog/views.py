@@ -83,7 +83,14 @@ def model_preview_view(request):
     data = form.cleaned_data
     model = build_preview(request.user, data)
     card = preview_card(model, form.tags_by_category(), data.get("avatar"))
-    return render(request, "catalog/_preview.html", {"card": card, "form": form})
+    problems = [
+        (form.fields[name].label if name in form.fields else "", message)
+        for name, errors in form.errors.as_data().items()
+        for error in errors
+        if error.code != "required"
+        for message in error.messages
+    ]
+    return render(request, "catalog/_preview.html", {"card": card, "problems": problems})
 
 
 def model_detail_view(request, ref):

@@ -42,3 +42,14 @@ def test_preview_is_post_only(client_for, owner):
 
 def test_preview_needs_sign_in(client):
     assert client.post(PREVIEW, form_data()).status_code == 302
+
+
+def test_preview_lists_what_must_be_fixed(client_for, owner):
+    html = client_for(owner).post(PREVIEW, form_data(ip_whitelist="192.168.300.1")).content.decode()
+    assert "To fix before submitting" in html
+    assert "192.168.300.1" in html
+
+
+def test_preview_of_an_empty_form_does_not_nag(client_for, owner):
+    html = client_for(owner).post(PREVIEW, {}).content.decode()
+    assert "To fix before submitting" not in html
