@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,10 +19,24 @@ DATA_DIR = Path(env.str("MODELHUB_DATA_DIR", default=str(BASE_DIR / "var"))).res
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-_DEV_SECRET = "dev-only-insecure-secret-key-change-me-for-production-0123456789"  # noqa: S105 (refused in production below)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET)
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 HTTPS = env.bool("MODELHUB_HTTPS", default=False)
+
+
+def _local_secret_key() -> str:
+    """A random key kept in the data dir, so a local install never runs on a published key."""
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(get_random_secret_key())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if HTTPS:
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when MODELHUB_HTTPS=1.")
+    SECRET_KEY = _local_secret_key()
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -191,6 +206,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("MODELHUB_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-if not DEBUG and SECRET_KEY == _DEV_SECRET and HTTPS:
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when MODELHUB_HTTPS=1.")

@@ -5,9 +5,9 @@ runs before such a view, and a test walks the URLconf so no download route goes 
 """
 
 import logging
-from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 
 from models_app.catalog.models import AIModel
@@ -28,16 +28,24 @@ def is_download_route(view) -> bool:
     return getattr(view, "download_route", False)
 
 
-@lru_cache(maxsize=8)
-def _trusted_proxies(entries: tuple[str, ...]):
-    return parse_allowlist(",".join(entries), max_entries=len(entries) or 1)
+def trusted_proxies():
+    """MODELHUB_TRUSTED_PROXIES as networks; checked at start-up by AllowlistConfig.ready()."""
+    entries = settings.TRUSTED_PROXIES
+    cached = _proxy_cache.get("networks")
+    if cached is None or cached[0] != entries:
+        networks = parse_allowlist(",".join(entries), max_entries=max(len(entries), 1))
+        cached = _proxy_cache["networks"] = (list(entries), networks)
+    return cached[1]
+
+
+_proxy_cache: dict = {}
 
 
 def request_client_address(request):
     return client_address(
         request.META.get("REMOTE_ADDR"),
         request.META.get("HTTP_X_FORWARDED_FOR"),
-        _trusted_proxies(tuple(settings.TRUSTED_PROXIES)),
+        trusted_proxies(),
     )
 
 
@@ -51,6 +59,10 @@ class DownloadAllowlistMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not is_download_route(view_func):
             return None
+        if "ref" not in view_kwargs:
+            raise ImproperlyConfigured(
+                f"Download route {request.resolver_match.view_name} does not capture `ref`."
+            )
         # Only a model the caller may see is checked here; for any other the view answers 404,
         # so a refusal never reveals that a model exists.
         allowlist = (

@@ -54,6 +54,12 @@ def parse_entry(entry: str) -> Network | EntryError:
             parsed: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv6Address(address)
         except ValueError:
             return EntryError(entry, _("not a valid IPv6 address"))
+        if parsed.ipv4_mapped is not None:
+            # Clients are matched by their IPv4 form, so such an entry could never match.
+            return EntryError(
+                entry,
+                _("write IPv4-mapped addresses as IPv4 (%(ipv4)s)") % {"ipv4": parsed.ipv4_mapped},
+            )
         max_prefix = 128
     else:
         parts = address.split(".")

@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+ALLOWED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 PLACEHOLDER_COLOURS = 12
 
 
@@ -37,13 +37,8 @@ def process_avatar(upload) -> ContentFile:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            image_format = probe.format
+            probe = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             width, height = probe.size
-            if image_format not in ALLOWED_FORMATS:
-                raise ValidationError(
-                    _("Only PNG, JPEG, GIF and WebP images are accepted."), code="format"
-                )
             if width * height > settings.MAX_AVATAR_PIXELS:
                 raise ValidationError(
                     _("The image is %(w)d × %(h)d pixels; at most %(mp)d megapixels are accepted.")
@@ -51,7 +46,7 @@ def process_avatar(upload) -> ContentFile:
                     code="too_many_pixels",
                 )
             probe.verify()
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             image.seek(0)
             image.load()
     except ValidationError:
@@ -63,7 +58,9 @@ def process_avatar(upload) -> ContentFile:
             code="too_many_pixels",
         ) from None
     except UnidentifiedImageError:
-        raise ValidationError(_("This file is not an image we can read."), code="invalid") from None
+        raise ValidationError(
+            _("This file is not a PNG, JPEG, GIF or WebP image."), code="invalid"
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(_("This image is damaged or incomplete."), code="invalid") from None
     image = ImageOps.exif_transpose(image)
@@ -105,9 +102,14 @@ def from_keep_token(token: str) -> ContentFile | None:
     """The avatar carried by `keep_token`, or None for a missing, stale or forged token."""
     try:
         payload = signing.loads(token, salt=_KEPT_SALT, max_age=_KEPT_MAX_AGE)
-        return ContentFile(base64.b64decode(payload["data"]), name=payload["name"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        data = base64.b64decode(payload["data"], validate=True)
+        with Image.open(io.BytesIO(data), formats=["WEBP"]) as image:
+            image.verify()
+            if image.size != (settings.AVATAR_THUMBNAIL_SIZE,) * 2:
+                return None
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OSError, SyntaxError):
         return None
+    return ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}.webp")
 
 
 def data_url(avatar: ContentFile) -> str:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from django.urls import reverse
+
 from models_app.tags.models import TagCategory
 
 from .avatars import data_url, placeholder_colour, placeholder_initial
@@ -19,6 +21,7 @@ class ModelCard:
     access_count: int = 1
     latest_version: str = ""
     is_preview: bool = False
+    dated: bool = True
 
     @property
     def parameter_size(self) -> str:
@@ -33,15 +36,24 @@ class ModelCard:
         return placeholder_initial(self.model.title)
 
 
+def avatar_url(model: AIModel) -> str:
+    """The avatar through the hub (permission-checked); the file name busts caches on change."""
+    if not model.avatar:
+        return ""
+    version = model.avatar.name.rsplit("/", 1)[-1].split(".")[0]
+    return reverse("catalog:avatar", kwargs={"ref": model.uuid}) + f"?v={version}"
+
+
 def card_for(model: AIModel, **facts) -> ModelCard:
     """The card of a saved model; `facts` carry annotated counts where the caller has them."""
-    avatar_url = model.avatar.url if model.avatar else ""
     return ModelCard(
-        model=model, tag_groups=model.tags_by_category(), avatar_url=avatar_url, **facts
+        model=model, tag_groups=model.tags_by_category(), avatar_url=avatar_url(model), **facts
     )
 
 
-def preview_card(model: AIModel, tags_by_category: dict[str, list[str]], avatar_file) -> ModelCard:
+def preview_card(
+    model: AIModel, tags_by_category: dict[str, list[str]], avatar_file, dated: bool = False
+) -> ModelCard:
     """The card of an unsaved model built from the form as typed."""
     groups = []
     for value, label in TagCategory.choices:
@@ -49,4 +61,6 @@ def preview_card(model: AIModel, tags_by_category: dict[str, list[str]], avatar_
         if names:
             groups.append((label, [SimpleNamespace(name=n, category=value) for n in names]))
     avatar_url = data_url(avatar_file) if avatar_file is not None else ""
-    return ModelCard(model=model, tag_groups=groups, avatar_url=avatar_url, is_preview=True)
+    return ModelCard(
+        model=model, tag_groups=groups, avatar_url=avatar_url, is_preview=True, dated=dated
+    )

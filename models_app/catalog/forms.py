@@ -9,8 +9,8 @@ from models_app.tags.parsing import parse_tags
 from .avatars import data_url, from_keep_token, keep_token, process_avatar
 from .models import AIModel
 from .overview import sanitize_overview
-from .parameters import format_parameter_count, parse_parameter_count
-from .titles import title_key
+from .parameters import format_parameter_count_exact, parse_parameter_count
+from .titles import MAX_TITLE_KEY_LENGTH, title_key
 
 TAG_FIELDS = {f"tags_{value}": value for value in TagCategory.values}
 TAG_PLACEHOLDERS = {
@@ -102,6 +102,8 @@ class ModelForm(forms.Form):
         title = " ".join(self.cleaned_data["title"].split())
         if not title:
             raise ValidationError(_("A title is required."), code="required")
+        if len(title_key(title)) > MAX_TITLE_KEY_LENGTH:
+            raise ValidationError(_("This title is too long."), code="max_length")
         owner_models = AIModel.objects.filter(owner=self.owner, title_key=title_key(title))
         if self.instance is not None:
             owner_models = owner_models.exclude(pk=self.instance.pk)
@@ -162,7 +164,7 @@ def initial_from_model(model: AIModel) -> dict:
         "title": model.title,
         "description": model.description,
         "base_model": model.base_model,
-        "parameter_size": format_parameter_count(model.parameter_count),
+        "parameter_size": format_parameter_count_exact(model.parameter_count),
         "ip_whitelist": model.ip_allowlist,
         "overview": model.overview,
         "revision": model.revision,

@@ -46,7 +46,7 @@ class AIModel(models.Model):
         verbose_name=_("owner"),
     )
     title = models.CharField(_("title"), max_length=200)
-    title_key = models.CharField(max_length=200, editable=False)
+    title_key = models.CharField(max_length=600, editable=False)
     description = models.CharField(_("description"), max_length=500, blank=True)
     base_model = models.CharField(_("base model"), max_length=200, blank=True)
     parameter_count = models.BigIntegerField(_("parameters"), null=True, blank=True)

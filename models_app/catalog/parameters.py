@@ -51,3 +51,16 @@ def format_parameter_count(count: int | None) -> str:
             text = f"{value:.2f}".rstrip("0").rstrip(".")
             return f"{text}{unit}"
     return str(count)
+
+
+def format_parameter_count_exact(count: int | None) -> str:
+    """The shortest form that parses back to exactly `count` (for editing: 1234567891 →
+    `1234.567891M`), so saving an untouched form never changes the stored count."""
+    if not count:
+        return ""
+    for unit in ("T", "B", "M", "K"):
+        value = Decimal(count) / UNITS[unit]
+        if value >= 1 and -value.normalize().as_tuple().exponent <= 6:
+            text = f"{value.normalize():f}"
+            return f"{text}{unit}"
+    return str(count)

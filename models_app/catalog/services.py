@@ -26,6 +26,20 @@ def _set_tags(model: AIModel, tags_by_category: dict[str, list[str]]):
     model.tags.set(tags)
 
 
+EDITED_FIELDS = [
+    "title",
+    "title_key",
+    "description",
+    "base_model",
+    "parameter_count",
+    "ip_allowlist",
+    "overview",
+    "avatar",
+    "revision",
+    "updated_at",
+]
+
+
 def _apply_fields(model: AIModel, data: dict):
     model.title = data["title"]
     model.title_key = title_key(data["title"])
@@ -87,7 +101,8 @@ def model_update(
                 raise StaleEdit
             model.revision = expected_revision + 1
             model.updated_at = timezone.now()
-            model.save()
+            # Only the form's fields: counters written meanwhile (views, sizes) must survive.
+            model.save(update_fields=EDITED_FIELDS)
             _set_tags(model, tags_by_category)
             if old_avatar and (new_avatar or remove_avatar):
                 transaction.on_commit(lambda: _delete_stored(old_avatar))
@@ -100,9 +115,12 @@ def model_update(
     return model
 
 
-def build_preview(owner, data: dict) -> AIModel:
+def build_preview(owner, data: dict, based_on: AIModel | None = None) -> AIModel:
     """An unsaved model from what validated, for the live preview (S-14)."""
     model = AIModel(owner=owner)
+    if based_on is not None:
+        for name in ("uuid", "created_at", "updated_at", "storage_bytes", "view_count"):
+            setattr(model, name, getattr(based_on, name))
     model.title = data.get("title") or ""
     model.description = data.get("description") or ""
     model.base_model = data.get("base_model") or ""

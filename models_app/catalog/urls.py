@@ -10,4 +10,6 @@ urlpatterns = [
     path("preview/", views.model_preview_view, name="preview"),
     path("<uuid:ref>/", views.model_detail_view, name="detail"),
     path("<uuid:ref>/edit/", views.model_edit_view, name="edit"),
+    path("<uuid:ref>/edit/preview/", views.model_preview_view, name="edit_preview"),
+    path("<uuid:ref>/avatar/", views.model_avatar_view, name="avatar"),
 ]

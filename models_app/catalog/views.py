@@ -1,18 +1,20 @@
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.sharing.policy import Action, allowed_actions, get_model_for
-from models_app.tags.models import TagCategory
-from models_app.tags.services import tag_suggestions
 
-from .cards import card_for, preview_card
+from .avatars import keep_token
+from .cards import avatar_url, card_for, preview_card
 from .forms import TAG_FIELDS, ModelForm
-from .models import AIModel, BaseModel
+from .models import AIModel
 from .services import DuplicateTitle, StaleEdit, build_preview, model_create, model_update
+from .suggestions import base_model_suggestions, tag_suggestions
 
 
 def _form_page(request, form, model=None, status=200, stale=False):
@@ -20,10 +22,15 @@ def _form_page(request, form, model=None, status=200, stale=False):
         "form": form,
         "model": model,
         "stale": stale,
-        "base_models": BaseModel.objects.values_list("name", flat=True),
-        "tag_options": {c: tag_suggestions(c) for c in TagCategory.values},
+        "base_models": base_model_suggestions(),
+        "tag_options": tag_suggestions(request.user),
         "tag_fields": [form[name] for name in TAG_FIELDS],
         "card": card_for(model) if model else None,
+        "preview_url": (
+            reverse("catalog:edit_preview", kwargs={"ref": model.uuid})
+            if model
+            else reverse("catalog:preview")
+        ),
     }
     return render(request, "catalog/model_form.html", context, status=status)
 
@@ -76,13 +83,18 @@ def model_edit_view(request, ref):
 
 
 @require_POST
-def model_preview_view(request):
+def model_preview_view(request, ref=None):
     """Renders the card for what the form holds now; saves nothing (S-14)."""
-    form = ModelForm(request.POST, request.FILES, owner=request.user)
+    model = get_model_for(request, ref, Action.EDIT) if ref else None
+    owner = model.owner if model else request.user
+    form = ModelForm(request.POST, request.FILES, owner=owner, instance=model)
     form.is_valid()
     data = form.cleaned_data
-    model = build_preview(request.user, data)
-    card = preview_card(model, form.tags_by_category(), data.get("avatar"))
+    avatar = data.get("avatar")
+    draft = build_preview(owner, data, based_on=model)
+    card = preview_card(draft, form.tags_by_category(), avatar, dated=model is not None)
+    if avatar is None and model is not None and model.avatar and not data.get("remove_avatar"):
+        card.avatar_url = avatar_url(model)
     problems = [
         (form.fields[name].label if name in form.fields else "", message)
         for name, errors in form.errors.as_data().items()
@@ -90,7 +102,13 @@ def model_preview_view(request):
         if error.code != "required"
         for message in error.messages
     ]
-    return render(request, "catalog/_preview.html", {"card": card, "problems": problems})
+    context = {
+        "card": card,
+        "problems": problems,
+        "kept_avatar_token": keep_token(avatar) if avatar is not None else "",
+        "oob": True,
+    }
+    return render(request, "catalog/_preview.html", context)
 
 
 def model_detail_view(request, ref):
@@ -113,3 +131,13 @@ def model_list_view(request):
     )
     cards = [card_for(m) for m in models]
     return render(request, "catalog/model_list.html", {"cards": cards})
+
+
+@require_safe
+def model_avatar_view(request, ref):
+    model = get_model_for(request, ref, Action.VIEW)
+    if not model.avatar:
+        raise Http404(_("This model has no avatar."))
+    response = FileResponse(model.avatar.open("rb"), content_type="image/webp")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -15,7 +15,7 @@ class Tag(models.Model):
 
     category = models.CharField(_("category"), max_length=20, choices=TagCategory.choices)
     name = models.CharField(_("name"), max_length=50)
-    key = models.CharField(max_length=50, editable=False)
+    key = models.CharField(max_length=200, editable=False)
 
     class Meta:
         ordering = ["category", "key"]

@@ -1,5 +1,7 @@
 """A tags field is a comma-separated list of names (SPEC §9)."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -8,7 +10,8 @@ MAX_TAGS_PER_CATEGORY = 20
 
 
 def tag_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """Tags match ignoring case, width and spacing (S-13)."""
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 def parse_tags(text: str) -> list[str]:
@@ -20,7 +23,7 @@ def parse_tags(text: str) -> list[str]:
         name = " ".join(raw.split())
         if not name:
             continue
-        if len(name) > MAX_TAG_LENGTH:
+        if len(name) > MAX_TAG_LENGTH or len(tag_key(name)) > 4 * MAX_TAG_LENGTH:
             problems.append(
                 _("“%(tag)s…” is longer than %(max)d characters.")
                 % {"tag": name[:20], "max": MAX_TAG_LENGTH}

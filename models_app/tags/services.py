@@ -12,16 +12,3 @@ def tags_get_or_create(category: str, names: list[str]) -> list[Tag]:
                 category=category, key=key, defaults={"name": name}
             )
     return [existing[k] for k in keys]
-
-
-def tag_suggestions(category: str, limit: int = 200) -> list[str]:
-    """Names of tags of the category that are in use, most used first."""
-    from django.db.models import Count
-
-    return list(
-        Tag.objects.filter(category=category)
-        .annotate(uses=Count("models"))
-        .filter(uses__gt=0)
-        .order_by("-uses", "key")
-        .values_list("name", flat=True)[:limit]
-    )

@@ -3,6 +3,14 @@
   // Overviews are text only: refuse file attachments in the editor.
   document.addEventListener("trix-file-accept", (event) => event.preventDefault());
 
+  // The avatar input posts the file for its own preview once; the form's typing previews
+  // then carry only the small signed token the server sent back, not the file again.
+  document.querySelectorAll("[data-avatar-input]").forEach((input) => {
+    ["input", "change"].forEach((type) =>
+      input.addEventListener(type, (event) => event.stopPropagation()),
+    );
+  });
+
   // A <datalist> suggests whole values; for "a, b, c" inputs offer "a, b, <suggestion>".
   const originals = new Map();
   document.querySelectorAll("[data-tag-input]").forEach((input) => {

@@ -108,7 +108,7 @@ def test_ipv4_cidr_agrees_with_ipaddress(a, b, c, d, prefix):
     assert parse_allowlist(text) == [ipaddress.ip_network(text, strict=False)]
 
 
-@given(st.ip_addresses(v=6), st.integers(0, 128))
+@given(st.ip_addresses(v=6).filter(lambda a: a.ipv4_mapped is None), st.integers(0, 128))
 def test_ipv6_cidr_agrees_with_ipaddress(address, prefix):
     text = f"{address}/{prefix}"
     assert parse_allowlist(text) == [ipaddress.ip_network(text, strict=False)]
@@ -134,3 +134,13 @@ def test_out_of_range_octets_are_refused(big, b, c, d):
 def test_more_than_ten_entries_are_refused(entries):
     with pytest.raises(ValidationError):
         parse_allowlist(", ".join(entries))
+
+
+@given(st.ip_addresses(v=6).filter(lambda a: a.ipv4_mapped is None), st.integers(0, 128))
+def test_uncompressed_upper_case_ipv6_agrees_with_ipaddress(address, prefix):
+    text = f"{address.exploded.upper()}/{prefix}"
+    assert parse_allowlist(text) == [ipaddress.ip_network(text, strict=False)]
+
+
+def test_ipv4_mapped_entries_are_refused_with_their_ipv4_form():
+    assert "10.0.0.0" in errors_of("::ffff:10.0.0.0/104")

@@ -175,7 +175,7 @@ def test_text_file_named_png_is_an_avatar_error(client_for, owner):
     fake = SimpleUploadedFile("fake.png", b"hello, I am text", "image/png")
     response = client_for(owner).post(CREATE, form_data(avatar=fake))
     assert response.status_code == 400
-    assert "not an image" in errors(response)["avatar"][0]
+    assert "not a PNG" in errors(response)["avatar"][0]
     assert not AIModel.objects.exists()
 
 
@@ -216,3 +216,44 @@ def test_forged_kept_avatar_is_ignored(client_for, owner):
     response = client_for(owner).post(CREATE, form_data(avatar_kept="forged:token"))
     assert response.status_code == 302
     assert not AIModel.objects.get().avatar
+
+
+def test_kept_avatar_signed_with_another_salt_is_ignored(client_for, owner):
+    from django.core import signing
+
+    token = signing.dumps({"name": "x.html", "data": "PGgxPmhpPC9oMT4="}, salt="other")
+    client_for(owner).post(CREATE, form_data(avatar_kept=token))
+    assert not AIModel.objects.get().avatar
+
+
+def test_kept_avatar_with_a_tampered_payload_is_ignored(client_for, owner):
+    client = client_for(owner)
+    failed = client.post(CREATE, form_data(avatar=image_upload(), ip_whitelist="1.2.3"))
+    token = failed.context["form"].kept_avatar()["token"]
+    tampered = ("A" if token[0] != "A" else "B") + token[1:]
+    client.post(CREATE, form_data(avatar_kept=tampered))
+    assert not AIModel.objects.get().avatar
+
+
+def test_full_width_title_is_a_duplicate_of_its_ascii_form(client_for, owner):
+    client = client_for(owner)
+    client.post(CREATE, form_data(title="ABC"))
+    assert client.post(CREATE, form_data(title="ＡＢＣ")).status_code == 400
+
+
+def test_title_whose_folded_form_is_too_long_is_a_field_error(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(title="ß" * 200 + "ﷺ" * 40))
+    assert response.status_code == 400
+    assert "title" in errors(response)
+
+
+def test_tag_suggestions_come_only_from_visible_models(client_for, owner, outsider):
+    from tests.factories import AIModelFactory, TagFactory
+
+    secret = TagFactory(name="project-falcon-acquisition", category="other")
+    AIModelFactory(owner=outsider, tags=[secret])
+    mine = TagFactory(name="my-visible-tag", category="other")
+    AIModelFactory(owner=owner, tags=[mine])
+    html = client_for(owner).get(CREATE).content.decode()
+    assert "my-visible-tag" in html
+    assert "project-falcon-acquisition" not in html

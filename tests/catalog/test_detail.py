@@ -30,3 +30,23 @@ def test_viewer_sees_no_edit_button(client_for, viewer, model):
 
 def test_unknown_reference_is_404(client_for, owner):
     assert client_for(owner).get("/models/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_avatar_is_served_to_people_who_see_the_model(client_for, owner, viewer, model):
+    from django.core.files.base import ContentFile
+
+    model.avatar.save("a.webp", ContentFile(b"RIFF....WEBP"), save=True)
+    response = client_for(viewer).get(f"/models/{model.uuid}/avatar/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"RIFF....WEBP"
+
+
+def test_avatar_is_404_for_people_who_do_not(client_for, outsider, model):
+    from django.core.files.base import ContentFile
+
+    model.avatar.save("a.webp", ContentFile(b"RIFF....WEBP"), save=True)
+    assert client_for(outsider).get(f"/models/{model.uuid}/avatar/").status_code == 404
+
+
+def test_model_without_avatar_has_no_avatar_url(client_for, owner, model):
+    assert client_for(owner).get(f"/models/{model.uuid}/avatar/").status_code == 404

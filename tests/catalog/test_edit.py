@@ -85,3 +85,63 @@ def test_removing_the_avatar(client_for, owner, model, django_capture_on_commit_
     model.refresh_from_db()
     assert not model.avatar
     assert not model.avatar.storage.exists(name)
+
+
+def test_edit_preview_shows_the_model_without_a_duplicate_title_error(client_for, editor, model):
+    response = client_for(editor).post(
+        f"/models/{model.uuid}/edit/preview/", form_data(title=model.title, revision=1)
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "pipeline-demo-0412" in html
+    assert "already have a model" not in html
+
+
+def test_edit_preview_shows_the_current_avatar(client_for, owner, model):
+    client = client_for(owner)
+    client.post(edit_url(model), form_data(avatar=image_upload(), revision=1))
+    html = client.post(f"/models/{model.uuid}/edit/preview/", form_data(revision=2)).content
+    assert f"/models/{model.uuid}/avatar/?v=".encode() in html
+
+
+def test_edit_preview_needs_the_edit_role(client_for, viewer, model):
+    response = client_for(viewer).post(f"/models/{model.uuid}/edit/preview/", form_data())
+    assert response.status_code == 403
+
+
+def test_untouched_edit_keeps_an_odd_parameter_count(client_for, owner, model):
+    model.parameter_count = 1_234_567_891
+    model.save()
+    client = client_for(owner)
+    shown = client.get(edit_url(model)).context["form"].initial["parameter_size"]
+    client.post(edit_url(model), form_data(parameter_size=shown, revision=1))
+    model.refresh_from_db()
+    assert model.parameter_count == 1_234_567_891
+
+
+def test_counters_written_meanwhile_survive_an_edit(client_for, owner, model):
+    AIModel.objects.filter(pk=model.pk).update(storage_bytes=10**9, view_count=5)
+    client_for(owner).post(edit_url(model), form_data(revision=1))
+    model.refresh_from_db()
+    assert (model.storage_bytes, model.view_count) == (10**9, 5)
+
+
+@pytest.mark.parametrize("revision", ["", "abc"])
+def test_missing_or_garbage_revision_saves_nothing(client_for, owner, model, revision):
+    response = client_for(owner).post(edit_url(model), form_data(title="x", revision=revision))
+    model.refresh_from_db()
+    assert response.status_code in (400, 409)
+    assert model.title == "pipeline-demo-0412"
+
+
+def test_stale_edit_removes_the_avatar_it_stored(client_for, owner, model, settings):
+    AIModel.objects.filter(pk=model.pk).update(revision=5)
+    client_for(owner).post(edit_url(model), form_data(avatar=image_upload(), revision=1))
+    assert not list(settings.MEDIA_ROOT.rglob("*.webp"))
+
+
+def test_anonymous_edit_post_changes_nothing(client, model):
+    response = client.post(edit_url(model), form_data(title="anon", revision=1))
+    model.refresh_from_db()
+    assert response.status_code == 302
+    assert model.title == "pipeline-demo-0412"

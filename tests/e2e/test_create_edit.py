@@ -68,3 +68,25 @@ def test_edit_back_leaves_the_model_unchanged(page, sign_in, owner, model):
     expect(page.locator("h1.model-title")).to_have_text("pipeline-demo-0412")
     model.refresh_from_db()
     assert model.title == "pipeline-demo-0412"
+
+
+def test_chosen_avatar_shows_in_the_preview_and_is_saved(page, sign_in, owner, tmp_path):
+    from PIL import Image
+
+    image_path = tmp_path / "avatar.png"
+    Image.new("RGB", (300, 200), (20, 120, 200)).save(image_path)
+    sign_in(owner)
+    page.goto("/models/new/")
+    page.fill("input[name=title]", "with-avatar")
+    page.set_input_files("input[name=avatar]", str(image_path))
+    preview_avatar = page.get_by_test_id("preview").locator("img.avatar")
+    expect(preview_avatar).to_have_attribute("src", re.compile(r"^data:image/webp;base64,"))
+    page.fill("input[name=parameter_size]", "7B")
+    expect(page.get_by_test_id("preview").locator(".param-size")).to_have_text("7B")
+    expect(preview_avatar).to_be_visible()
+    page.click("#model-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/models/[0-9a-f-]{36}/$"))
+    expect(page.locator(".detail-header img.avatar")).to_have_attribute(
+        "src", re.compile(r"/avatar/\?v=")
+    )
+    assert AIModel.objects.get().avatar
