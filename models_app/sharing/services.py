@@ -178,7 +178,7 @@ def invitations_accept(user) -> list[Share]:
     now = timezone.now()
     pending = (
         Invitation.objects.pending(now)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("model", "invited_by")
         .filter(email=normalize_email(user.email))
     )
