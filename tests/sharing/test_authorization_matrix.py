@@ -14,8 +14,11 @@ After every refused request the database is exactly as before.
 
 To add a route: one entry in ROUTES, keyed by its name ("namespace:name"; an unnamed route
 by "/" + its pattern). `kwargs` and `data` are functions of the Scene (the sample model, the
-cast, an invitation token) so a route can point at objects it needs (create them in a
-function of your own that takes the Scene).
+cast, an invitation token); they run before the "nothing changed" snapshot, so they may
+create what the request needs (a version, a file):
+
+    "versions:page": Route(get=Action.VIEW, kwargs=lambda s: {"ref": s.model.uuid,
+                           "name": VersionFactory(model=s.model).name}),
 """
 
 from collections.abc import Callable
@@ -221,13 +224,16 @@ def client_as(scene, identity, **options) -> Client:
     return client
 
 
-def send(client, method, key, route, scene):
+def prepare(key, route, scene):
+    """The path and POST data of a sample request; runs before the database is compared, so
+    `kwargs` and `data` may create what the request needs."""
     name = None if key.startswith("/") else key
     path = reverse(name, kwargs=route.kwargs(scene)) if name else key
-    path += route.query
-    if method == "GET":
-        return client.get(path)
-    return client.post(path, route.data(scene))
+    return path + route.query, route.data(scene)
+
+
+def send(client, method, path, data):
+    return client.get(path) if method == "GET" else client.post(path, data)
 
 
 def expected(identity, access) -> str:
@@ -259,8 +265,9 @@ def test_matrix(scene, key, method, identity):
     route = ROUTES[key]
     want = expected(identity, route.access(method))
     client = client_as(scene, identity)
+    path, data = prepare(key, route, scene)
     before = database_state()
-    response = send(client, method, key, route, scene)
+    response = send(client, method, path, data)
     if want == "allowed":
         assert 200 <= response.status_code < 400, response.content.decode()[:1000]
         assert not is_sign_in_redirect(response)
@@ -288,8 +295,9 @@ STRICT = [
 def test_undeclared_method_is_refused(scene, key, method):
     route = ROUTES[key]
     client = client_as(scene, "owner")
+    path, data = prepare(key, route, scene)
     before = database_state()
-    response = send(client, method, key, route, scene)
+    response = send(client, method, path, data)
     assert response.status_code == 405
     assert database_state() == before
 
@@ -300,7 +308,8 @@ POSTS = [pytest.param(key, id=key) for key, route in ROUTES.items() if route.pos
 @pytest.mark.parametrize("key", POSTS)
 def test_post_without_csrf_token_is_refused(scene, key):
     client = client_as(scene, "owner", enforce_csrf_checks=True)
+    path, data = prepare(key, ROUTES[key], scene)
     before = database_state()
-    response = send(client, "POST", key, ROUTES[key], scene)
+    response = send(client, "POST", path, data)
     assert response.status_code == 403
     assert database_state() == before
