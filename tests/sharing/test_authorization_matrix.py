@@ -102,6 +102,9 @@ class Route:
     kwargs: Callable = model_ref
     data: Callable = no_data
     query: str = ""
+    # An allowed POST must change the database: proves the sample data is valid, so a
+    # refusal that leaves the database alone means something.
+    writes: bool = False
     # Why this route answers methods it does not declare (left empty, a 405 is required).
     any_method: str = ""
     methods: tuple = field(init=False, default=())
@@ -133,27 +136,32 @@ ROUTES = {
     "catalog:list": Route(
         get=SIGNED_IN, kwargs=no_kwargs, any_method="the list view is rebuilt by the browse issue"
     ),
-    "catalog:create": Route(get=SIGNED_IN, post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form),
+    "catalog:create": Route(
+        get=SIGNED_IN, post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form, writes=True
+    ),
     "catalog:preview": Route(post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form),
     "catalog:detail": Route(
         get=Action.VIEW, any_method="the detail view does not restrict methods yet"
     ),
-    "catalog:edit": Route(get=Action.EDIT, post=Action.EDIT, data=edit_model_form),
+    "catalog:edit": Route(get=Action.EDIT, post=Action.EDIT, data=edit_model_form, writes=True),
     "sharing:tab": Route(
         get=Action.VIEW,
         post=Action.MANAGE_SHARING,
         data=lambda s: {"email": "new-colleague@acme.test", "role": "editor"},
+        writes=True,
     ),
     "sharing:change": Route(
         post=Action.MANAGE_SHARING,
         kwargs=lambda s: {"ref": s.model.uuid, "share": s.users["viewer"].email},
         data=lambda s: {"role": "editor"},
+        writes=True,
     ),
     "sharing:signup": Route(
         get=PUBLIC,
         post=PUBLIC,
         kwargs=lambda s: {"token": s.token},
         data=lambda s: {"password1": "a-long-new-password", "password2": "a-long-new-password"},
+        writes=True,
     ),
 }
 
@@ -271,6 +279,8 @@ def test_matrix(scene, key, method, identity):
     if want == "allowed":
         assert 200 <= response.status_code < 400, response.content.decode()[:1000]
         assert not is_sign_in_redirect(response)
+        if method == "POST" and route.writes:
+            assert database_state() != before
         return
     if want == "sign in":
         assert is_sign_in_redirect(response)
