@@ -53,6 +53,8 @@ def _render(request, model, form=None, row_errors=None, notices=(), status=200):
         "actions": actions,
         "tab": "sharing",
         "rows": rows,
+        "member_count": sum(1 for row in rows if not row.is_pending),
+        "pending_count": sum(1 for row in rows if row.is_pending),
         "form": form,
         "manage": manage,
         "roles": Role.choices,

@@ -113,6 +113,7 @@ def test_invited_person_signs_up_through_the_link_and_sees_the_model(
     page.select_option("#field-role select", "editor")
     page.click("form.share-add button[type=submit]")
     expect(share_row(page, "newcomer@acme.test")).to_contain_text("pending")
+    page.screenshot(path="/tmp/wt5-sharing-pending.png", full_page=True)
     (message,) = mail.outbox
     link = re.search(r"https?://\S+/invitations/\S+/", message.body).group(0)
 

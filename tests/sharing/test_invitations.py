@@ -241,3 +241,10 @@ def test_failed_email_leaves_a_pending_invitation_and_warns(
     )
     assert "could not be sent" in response.content.decode()
     assert Invitation.objects.pending().count() == 1
+
+
+def test_heading_counts_people_and_pending_invitations_apart(client_for, owner, model, invite):
+    invite("new@acme.test")
+    html = client_for(owner).get(sharing_url(model)).content.decode()
+    assert "1 person has access" in html
+    assert "1 invitation pending" in html
