@@ -132,3 +132,32 @@ def test_invited_person_signs_up_through_the_link_and_sees_the_model(
         context.close()
     user = User.objects.get(email="newcomer@acme.test")
     assert Share.objects.get(model=model, user=user).role == "editor"
+
+
+def test_sharing_works_without_javascript(browser, live_server, owner, model, stranger, viewer):
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", owner.email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form:has(input[name=username]) button[type=submit]")
+        page.wait_for_url("**/models/")
+        page.goto(f"/models/{model.uuid}/sharing/")
+        page.fill("input[name=email]", stranger.email)
+        page.click("form.share-add button[type=submit]")
+        expect(share_row(page, stranger.email)).to_contain_text("Acme")
+        row = share_row(page, viewer.email)
+        row.locator("select[name=role]").select_option("admin")
+        row.locator("button", has_text="Change").click()
+        expect(page.locator(".message", has_text="viewer@acme.test is now Admin")).to_be_visible()
+        share_row(page, stranger.email).locator("button", has_text="Remove").click()
+        expect(share_row(page, stranger.email)).to_have_count(0)
+    finally:
+        context.close()
+    assert list(Share.objects.filter(model=model).values_list("user__email", "role")) == [
+        ("viewer@acme.test", "admin")
+    ]
