@@ -80,6 +80,12 @@ def test_create_user_command_gives_the_invited_role(invite, model):
     assert Invitation.objects.get().status == "accepted"
 
 
+def test_create_user_command_says_what_invitations_gave(invite, capsys):
+    invite("new@acme.test")
+    create_user_command("new@acme.test")
+    assert "Pending invitations gave access to 1 model(s)." in capsys.readouterr().out
+
+
 def test_user_create_takes_every_pending_invitation(invite, model, client_for, owner):
     from tests.factories import AIModelFactory
 
