@@ -12,6 +12,7 @@ urlpatterns = [
     path("models/", include("models_app.catalog.urls")),
     # versions routes
     # sharing routes
+    path("", include("models_app.sharing.urls")),
     # audit routes
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Tenant, TenantDomain, User
+from .models import Tenant, TenantDomain, User, normalize_email
+from .services import tenant_for_email, user_joined
 
 
 class TenantDomainInline(admin.TabularInline):
@@ -11,11 +14,27 @@ class TenantDomainInline(admin.TabularInline):
     extra = 1
 
 
+class TenantMemberInline(admin.TabularInline):
+    """The tenant's members, read-only: a user's tenant is changed on the user's page."""
+
+    model = User
+    fields = ["email", "display_name", "is_active", "is_staff", "date_joined"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
     list_display = ["name", "member_count", "domain_list", "created_at"]
     search_fields = ["name", "domains__domain"]
-    inlines = [TenantDomainInline]
+    inlines = [TenantDomainInline, TenantMemberInline]
 
     def get_queryset(self, request):
         return (
@@ -27,7 +46,8 @@ class TenantAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("members"), ordering="_members")
     def member_count(self, obj):
-        return obj._members
+        url = reverse("admin:accounts_user_changelist") + f"?tenant__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj._members)
 
     @admin.display(description=_("e-mail domains"))
     def domain_list(self, obj):
@@ -53,3 +73,14 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "tenant", "password1", "password2"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """A user added here is treated like one from `create_user`: the tenant of the
+        e-mail domain when none is chosen, and pending invitations take effect."""
+        if not change:
+            obj.email = normalize_email(obj.email)
+            if obj.tenant_id is None:
+                obj.tenant = tenant_for_email(obj.email)
+        super().save_model(request, obj, form, change)
+        if not change:
+            user_joined(obj)

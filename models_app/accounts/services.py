@@ -30,6 +30,12 @@ def _user_joined_hooks():
             yield hook
 
 
+def user_joined(user: User) -> None:
+    """Runs every app's `on_user_created` hook; for users created outside `user_create`."""
+    for hook in _user_joined_hooks():
+        hook(user)
+
+
 @transaction.atomic
 def user_create(
     email: str,
@@ -42,6 +48,5 @@ def user_create(
     tenant = tenant or tenant_for_email(email)
     create = User.objects.create_superuser if superuser else User.objects.create_user
     user = create(email=email, password=password, tenant=tenant, display_name=display_name)
-    for hook in _user_joined_hooks():
-        hook(user)
+    user_joined(user)
     return user

@@ -47,6 +47,11 @@ def role_of(user, model: AIModel) -> str | None:
     return cache[user.pk]
 
 
+def forget_roles(model: AIModel) -> None:
+    """Drops the roles `role_of` remembered on this model object, after shares changed."""
+    model.__dict__.pop("_roles", None)
+
+
 def can(user, model: AIModel, action: Action) -> bool:
     role = role_of(user, model)
     return role is not None and action in ROLE_ACTIONS[role]

@@ -43,3 +43,6 @@ class Command(BaseCommand):
         where = f" in tenant {user.tenant.name!r}" if user.tenant else " without a tenant"
         kind = "superuser" if superuser else "user"
         self.stdout.write(self.style.SUCCESS(f"Created {kind} {user.email}{where}."))
+        shared = user.shares.count()
+        if shared:
+            self.stdout.write(f"Pending invitations gave access to {shared} model(s).")

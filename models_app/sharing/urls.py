@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sharing"
+
+urlpatterns = [
+    path("models/<uuid:ref>/sharing/", views.sharing_view, name="tab"),
+    # <share> is the person's e-mail address: the same for a share and a pending invitation.
+    path("models/<uuid:ref>/sharing/<path:share>/", views.share_change_view, name="change"),
+    path("invitations/<str:token>/", views.invitation_signup_view, name="signup"),
+]

@@ -1,0 +1,236 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages.constants import DEFAULT_TAGS
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from models_app.accounts.models import User, normalize_email
+from models_app.accounts.services import user_create
+from models_app.audit.models import AuditAction
+from models_app.audit.services import audit_record
+from models_app.catalog.cards import card_for
+
+from .forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
+from .models import Invitation, Role
+from .policy import Action, allowed_actions, can, forget_roles, get_model_for
+from .services import (
+    SharingError,
+    invitation_for_token,
+    invitation_revoke,
+    invitation_send,
+    invitations_accept,
+    outside_tenant,
+    share_add,
+    share_change_role,
+    share_or_invitation,
+    share_remove,
+    sharing_rows,
+)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _render(request, model, form=None, row_errors=None, notices=(), status=200):
+    """The sharing tab: the whole page, or only its panel for an htmx request."""
+    actions = allowed_actions(request.user, model)
+    manage = Action.MANAGE_SHARING in actions
+    if form is None and manage:
+        form = ShareAddForm(model=model, actor=request.user)
+    rows = sharing_rows(model)
+    for row in rows:
+        row.error = (row_errors or {}).get(row.email, "")
+    context = {
+        "model": model,
+        "card": card_for(model),
+        "actions": actions,
+        "tab": "sharing",
+        "rows": rows,
+        "member_count": sum(1 for row in rows if not row.is_pending),
+        "pending_count": sum(1 for row in rows if row.is_pending),
+        "form": form,
+        "manage": manage,
+        "roles": Role.choices,
+        "notices": [(DEFAULT_TAGS[level], text) for level, text in notices],
+        "home_tenant": model.owner.tenant,
+    }
+    template = "sharing/_panel.html" if _is_htmx(request) else "sharing/sharing.html"
+    return render(request, template, context, status=status)
+
+
+def _done(request, model, notices):
+    """After a change: the fresh panel for htmx, else a redirect with the notices as messages."""
+    forget_roles(model)
+    if not can(request.user, model, Action.VIEW):
+        messages.info(request, _("You no longer have access to “%(title)s”.") % {"title": model})
+        if _is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("catalog:list")
+            return response
+        return redirect("catalog:list")
+    if _is_htmx(request):
+        return _render(request, model, notices=notices)
+    for level, text in notices:
+        messages.add_message(request, level, text)
+    return redirect("sharing:tab", ref=model.uuid, permanent=False)
+
+
+def _email_hint(request, model):
+    """The live note under the e-mail field: outside the owner's tenant, or no account yet."""
+    email = normalize_email(request.GET.get("email", ""))
+    context = {"email": email, "valid": "@" in email and "." in email.rpartition("@")[2]}
+    if context["valid"]:
+        context["outside"] = outside_tenant(model, email)
+        context["has_account"] = User.objects.filter(email=email).exists()
+    return render(request, "sharing/_email_hint.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_view(request, ref):
+    if request.method == "GET":
+        model = get_model_for(request, ref, Action.VIEW)
+        if "check" in request.GET and can(request.user, model, Action.MANAGE_SHARING):
+            return _email_hint(request, model)
+        return _render(request, model)
+
+    model = get_model_for(request, ref, Action.MANAGE_SHARING)
+    form = ShareAddForm(request.POST, model=model, actor=request.user)
+    if not form.is_valid():
+        return _render(request, model, form=form, status=400)
+    email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+    try:
+        added = share_add(model, email, role, request.user)
+    except SharingError as exc:
+        form.add_error("email", str(exc))
+        return _render(request, model, form=form, status=400)
+    names = {"email": email, "role": Role(role).label}
+    notices = []
+    if added.share is not None:
+        audit_record(request, AuditAction.SHARED, model, email=email, role=role)
+        notices.append((messages.SUCCESS, _("Shared with %(email)s as %(role)s.") % names))
+    else:
+        audit_record(request, AuditAction.INVITED, model, email=email, role=role)
+        url = request.build_absolute_uri(reverse("sharing:signup", args=[added.token]))
+        if invitation_send(added.invitation, url):
+            notices.append(
+                (
+                    messages.SUCCESS,
+                    _(
+                        "%(email)s has no account yet: an invitation to sign up was e-mailed. "
+                        "They get the %(role)s role when they sign up."
+                    )
+                    % names,
+                )
+            )
+        else:
+            notices.append(
+                (
+                    messages.WARNING,
+                    _(
+                        "The invitation for %(email)s is pending, but the e-mail could not be "
+                        "sent. Revoke it and try again later."
+                    )
+                    % names,
+                )
+            )
+    outside = outside_tenant(model, email)
+    if outside is not None:
+        notices.append(
+            (
+                messages.WARNING,
+                _("Note: %(email)s is outside %(tenant)s.") % {"email": email, "tenant": outside},
+            )
+        )
+    return _done(request, model, notices)
+
+
+@require_POST
+def share_change_view(request, ref, share):
+    model = get_model_for(request, ref, Action.MANAGE_SHARING)
+    email = normalize_email(share)
+    if email == normalize_email(model.owner.email):
+        error = _("The owner always has full access: they cannot be removed or given a role.")
+        return _render(request, model, row_errors={email: error}, status=400)
+    target = share_or_invitation(model, email)
+    if target is None:
+        return _render(
+            request,
+            model,
+            notices=[(messages.ERROR, _("%(email)s has no access to remove.") % {"email": email})],
+            status=404,
+        )
+    form = ShareChangeForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _render(request, model, row_errors={email: error}, status=400)
+    pending = isinstance(target, Invitation)
+    names = {"email": email}
+    if form.cleaned_data["remove"]:
+        if pending:
+            invitation_revoke(target)
+            audit_record(request, AuditAction.INVITATION_REVOKED, model, email=email)
+            text = _("The invitation for %(email)s was revoked.") % names
+        else:
+            share_remove(target)
+            audit_record(request, AuditAction.UNSHARED, model, email=email, role=target.role)
+            text = _("%(email)s no longer has access.") % names
+        return _done(request, model, [(messages.SUCCESS, text)])
+    role = form.cleaned_data["role"]
+    try:
+        previous = share_change_role(target, role)
+    except SharingError as exc:
+        return _render(request, model, row_errors={email: str(exc)}, status=400)
+    if previous != role:
+        audit_record(
+            request,
+            AuditAction.ROLE_CHANGED,
+            model,
+            email=email,
+            previous=previous,
+            role=role,
+            pending=pending,
+        )
+    names["role"] = Role(role).label
+    return _done(request, model, [(messages.SUCCESS, _("%(email)s is now %(role)s.") % names)])
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_signup_view(request, token):
+    """Sign-up through an invitation link: the address is the invited one (S-34)."""
+    invitation = invitation_for_token(token)
+    if invitation is None or invitation.status in ("revoked", "expired"):
+        status = 404 if invitation is None else 410
+        state = invitation.status if invitation else "unknown"
+        return render(request, "sharing/invitation_invalid.html", {"state": state}, status=status)
+    existing = User.objects.filter(email=invitation.email).first()
+    if existing is not None or invitation.status == "accepted":
+        if existing is not None:
+            invitations_accept(existing)
+        messages.info(
+            request,
+            _("An account for %(email)s exists already. Sign in to see the shared model.")
+            % {"email": invitation.email},
+        )
+        query = urlencode({"next": invitation.model.get_absolute_url()})
+        return redirect(f"{reverse('login')}?{query}")
+    form = InvitationSignUpForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = user_create(
+            invitation.email,
+            form.cleaned_data["password1"],
+            display_name=form.cleaned_data["display_name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to ModelHub, %(email)s.") % {"email": user.email})
+        return redirect(invitation.model)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "invitation": invitation}
+    return render(request, "sharing/signup.html", context, status=status)
