@@ -111,6 +111,7 @@ def model_preview_view(request, ref=None):
     return render(request, "catalog/_preview.html", context)
 
 
+@require_safe
 def model_detail_view(request, ref):
     model = get_model_for(request, ref, Action.VIEW)
     context = {

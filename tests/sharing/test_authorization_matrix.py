@@ -93,6 +93,13 @@ def edit_model_form(scene):
     }
 
 
+def model_with_avatar(scene):
+    from django.core.files.base import ContentFile
+
+    scene.model.avatar.save("matrix.webp", ContentFile(b"RIFF....WEBP"), save=True)
+    return {"ref": scene.model.uuid}
+
+
 @dataclass(frozen=True)
 class Route:
     """One route: the access each method needs (None: the method is refused with 405)."""
@@ -140,10 +147,10 @@ ROUTES = {
         get=SIGNED_IN, post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form, writes=True
     ),
     "catalog:preview": Route(post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form),
-    "catalog:detail": Route(
-        get=Action.VIEW, any_method="the detail view does not restrict methods yet"
-    ),
+    "catalog:detail": Route(get=Action.VIEW),
     "catalog:edit": Route(get=Action.EDIT, post=Action.EDIT, data=edit_model_form, writes=True),
+    "catalog:edit_preview": Route(post=Action.EDIT, data=edit_model_form),
+    "catalog:avatar": Route(get=Action.VIEW, kwargs=model_with_avatar),
     "sharing:tab": Route(
         get=Action.VIEW,
         post=Action.MANAGE_SHARING,
