@@ -32,8 +32,9 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("MODELHUB_TRUSTED_PROXIES") or "127.0.0.1,::1"
 
 # Heartbeat files in memory, not on a possibly slow or read-only disk (containers).
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
+_SHM = "/dev/shm"  # noqa: S108 (gunicorn makes its heartbeat files with mkstemp)
+if os.path.isdir(_SHM):
+    worker_tmp_dir = _SHM
 
 # No control socket in $HOME: several instances on one machine would fight over it.
 control_socket_disable = os.environ.get("MODELHUB_GUNICORN_CONTROL_SOCKET", "0") != "1"
