@@ -13,6 +13,7 @@ urlpatterns = [
     # versions routes
     # sharing routes
     # audit routes
+    path("models/", include("models_app.audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
