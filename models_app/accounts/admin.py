@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import Tenant, TenantDomain, User
@@ -12,36 +11,23 @@ class TenantDomainInline(admin.TabularInline):
     extra = 1
 
 
-def _subquery_count(grouped, count):
-    """A correlated subquery per row: counts without joins that multiply each other."""
-    return Subquery(grouped.annotate(n=count).values("n"), output_field=models.IntegerField())
-
-
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ["name", "member_count", "model_count", "domain_list", "created_at"]
+    list_display = ["name", "member_count", "domain_list", "created_at"]
     search_fields = ["name", "domains__domain"]
     inlines = [TenantDomainInline]
 
     def get_queryset(self, request):
-        members = User.objects.filter(tenant=OuterRef("pk")).order_by().values("tenant")
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                _members=_subquery_count(members, Count("pk")),
-                _models=_subquery_count(members, Count("owned_models")),
-            )
+            .annotate(_members=Count("members"))
             .prefetch_related("domains")
         )
 
     @admin.display(description=_("members"), ordering="_members")
     def member_count(self, obj):
-        return obj._members or 0
-
-    @admin.display(description=_("models"), ordering="_models")
-    def model_count(self, obj):
-        return obj._models or 0
+        return obj._members
 
     @admin.display(description=_("e-mail domains"))
     def domain_list(self, obj):
@@ -65,6 +51,14 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["tenant"]
     search_fields = ["email", "display_name", "tenant__name"]
     autocomplete_fields = ["tenant"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_models=Count("owned_models"))
+
+    @admin.display(description=_("models owned"), ordering="_models")
+    def model_count(self, obj):
+        return obj._models
+
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profile"), {"fields": ["display_name", "tenant"]}),
@@ -77,10 +71,3 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "tenant", "password1", "password2"]}),
     ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_models=Count("owned_models"))
-
-    @admin.display(description=_("models owned"), ordering="_models")
-    def model_count(self, obj):
-        return obj._models
