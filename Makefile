@@ -33,7 +33,7 @@ format: install
 messages: install
 	$(PY) manage.py makemessages --locale ja --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
 	$(PY) manage.py makemessages --locale ja --domain djangojs --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --locale ja
+	$(PY) manage.py compilemessages --locale ja --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
