@@ -4,6 +4,7 @@ Every value can be changed from the environment (see docs/deploy.md); command-li
 such as `--bind` still win over this file.
 """
 
+import ipaddress
 import multiprocessing
 import os
 
@@ -29,7 +30,10 @@ max_requests_jitter = max_requests // 10
 
 # The reverse proxy that may set X-Forwarded-Proto for gunicorn itself (Django reads the same
 # header through SECURE_PROXY_SSL_HEADER; MODELHUB_TRUSTED_PROXIES governs X-Forwarded-For).
-forwarded_allow_ips = os.environ.get("MODELHUB_TRUSTED_PROXIES") or "127.0.0.1,::1"
+_proxies = [e.strip() for e in os.environ.get("MODELHUB_TRUSTED_PROXIES", "").split(",")]
+forwarded_allow_ips = (
+    ",".join(str(ipaddress.ip_network(e, strict=False)) for e in _proxies if e) or "127.0.0.1,::1"
+)
 
 # Heartbeat files in memory, not on a possibly slow or read-only disk (containers).
 _SHM = "/dev/shm"  # noqa: S108 (gunicorn makes its heartbeat files with mkstemp)

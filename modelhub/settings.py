@@ -213,8 +213,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Outgoing mail (invitations): an SMTP URL such as smtp+tls://user:password@host:587 sets
+# the backend, host, port, credentials and TLS at once; unset, mail is printed to the console.
+_EMAIL_URL = env.str("MODELHUB_EMAIL_URL", default="")
+_EMAIL = env.email_url_config(_EMAIL_URL) if _EMAIL_URL else {}
+globals().update(_EMAIL)
 EMAIL_BACKEND = env.str(
-    "MODELHUB_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    "MODELHUB_EMAIL_BACKEND",
+    default=_EMAIL.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
 )
 DEFAULT_FROM_EMAIL = env.str("MODELHUB_FROM_EMAIL", default="modelhub@localhost")
 

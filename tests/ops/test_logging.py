@@ -1,13 +1,11 @@
 import json
 import logging
-import runpy
 import sys
 
 import pytest
 from django.test import RequestFactory
 
 from modelhub.logformat import JsonFormatter, logging_config
-from tests.ops.conftest import ROOT
 
 
 def _record(name="modelhub.test", msg="hello %s", args=("world",), **extra):
@@ -61,12 +59,3 @@ def test_plain_and_json_configs_choose_their_formatter():
 def test_an_unknown_format_is_an_error():
     with pytest.raises(ValueError, match="plain, json"):
         logging_config("yaml", "INFO")
-
-
-def test_gunicorn_config_reads_workers_and_threads_from_the_environment(monkeypatch):
-    monkeypatch.setenv("MODELHUB_WEB_WORKERS", "3")
-    monkeypatch.setenv("MODELHUB_WEB_THREADS", "16")
-    config = runpy.run_path(str(ROOT / "modelhub" / "gunicorn.conf.py"))
-    assert (config["workers"], config["threads"]) == (3, 16)
-    assert config["worker_class"] == "gthread"
-    assert config["accesslog"] == "-"

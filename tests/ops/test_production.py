@@ -144,3 +144,20 @@ def test_production_settings_store_files_in_the_bucket(production_env, moto_s3, 
     assert result.returncode == 0, result.stderr
     stored = moto_s3["client"].get_object(Bucket=moto_s3["bucket"], Key="probe/hello.txt")
     assert stored["Body"].read() == b"hello"
+
+
+def test_an_smtp_url_configures_outgoing_mail(production_env):
+    env = {**production_env, "MODELHUB_EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.com:587"}
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS)"
+    )
+    result = run_manage(env, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-5:] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.com",
+        "587",
+        "mailer",
+        "True",
+    ]
