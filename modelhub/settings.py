@@ -115,7 +115,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
-S3_BUCKET = env.str("MODELHUB_S3_BUCKET", default="")
 S3_ENDPOINT_URL = env.str("MODELHUB_S3_ENDPOINT_URL", default="")
 S3_REGION = env.str("MODELHUB_S3_REGION", default="")
 S3_ADDRESSING_STYLE = env.str(
@@ -123,6 +122,7 @@ S3_ADDRESSING_STYLE = env.str(
 )
 if S3_ADDRESSING_STYLE not in ("auto", "path", "virtual"):
     raise ImproperlyConfigured("MODELHUB_S3_ADDRESSING_STYLE must be auto, path or virtual.")
+S3_BUCKET = env.str("MODELHUB_S3_BUCKET", default="")
 if S3_BUCKET:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
