@@ -31,9 +31,9 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	$(PY) manage.py makemessages --locale ja --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
-	$(PY) manage.py makemessages --locale ja --domain djangojs --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --locale ja
+	$(PY) manage.py makemessages --locale ja --no-obsolete --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages --locale ja --domain djangojs --no-obsolete --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py compilemessages --locale ja --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -5,11 +5,15 @@ the S3 variables, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and MODELHUB_HTTPS=1.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
+
+from modelhub.logformat import FORMATS as LOG_FORMATS
+from modelhub.logformat import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -121,19 +125,29 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("MODELHUB_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
+S3_ENDPOINT_URL = env.str("MODELHUB_S3_ENDPOINT_URL", default="")
+S3_REGION = env.str("MODELHUB_S3_REGION", default="")
+S3_ADDRESSING_STYLE = env.str(
+    "MODELHUB_S3_ADDRESSING_STYLE", default="path" if S3_ENDPOINT_URL else "auto"
+)
+if S3_ADDRESSING_STYLE not in ("auto", "path", "virtual"):
+    raise ImproperlyConfigured("MODELHUB_S3_ADDRESSING_STYLE must be auto, path or virtual.")
 S3_BUCKET = env.str("MODELHUB_S3_BUCKET", default="")
 if S3_BUCKET:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "endpoint_url": env.str("MODELHUB_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("MODELHUB_S3_REGION", default="") or None,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
+            # MinIO, Ceph and moto answer on one host name: bucket in the path, not the host.
+            "addressing_style": S3_ADDRESSING_STYLE,
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "default_acl": None,
             "querystring_auth": True,
@@ -159,6 +173,8 @@ MAX_ALLOWLIST_ENTRIES = 10
 # Request bodies beyond this spill to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
+# Where those spilled uploads go (the system temporary folder when unset).
+FILE_UPLOAD_TEMP_DIR = env.str("MODELHUB_UPLOAD_TEMP_DIR", default="") or None
 
 TRUSTED_PROXIES = env.list("MODELHUB_TRUSTED_PROXIES", default=[])
 
@@ -172,9 +188,30 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# A load balancer probes app servers over plain HTTP: the health check answers it directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if HTTPS:
+    # The reverse proxy terminates TLS and must set (not pass on) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if h and h != "*"]
+    CSRF_TRUSTED_ORIGINS = [
+        f"https://*{h}" if h.startswith(".") else f"https://{h}"
+        for h in ALLOWED_HOSTS
+        if h and h != "*"
+    ]
+
+
+def _storage_origins() -> list[str]:
+    """Where presigned S3 URLs (avatars) point, so the CSP lets the browser load them."""
+    if not S3_BUCKET:
+        return []
+    if S3_ENDPOINT_URL:
+        parts = urlsplit(S3_ENDPOINT_URL)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    origins = [f"https://{S3_BUCKET}.s3.amazonaws.com"]
+    if S3_REGION:
+        origins.append(f"https://{S3_BUCKET}.s3.{S3_REGION}.amazonaws.com")
+    return origins
+
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -182,7 +219,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         # Trix injects its own small default stylesheet at runtime.
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *_storage_origins()],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -191,18 +228,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Outgoing mail (invitations): an SMTP URL such as smtp+tls://user:password@host:587 sets
+# the backend, host, port, credentials and TLS at once; unset, mail is printed to the console.
+_EMAIL_URL = env.str("MODELHUB_EMAIL_URL", default="")
+_EMAIL = env.email_url_config(_EMAIL_URL) if _EMAIL_URL else {}
+globals().update(_EMAIL)
 EMAIL_BACKEND = env.str(
-    "MODELHUB_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    "MODELHUB_EMAIL_BACKEND",
+    default=_EMAIL.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
 )
 DEFAULT_FROM_EMAIL = env.str("MODELHUB_FROM_EMAIL", default="modelhub@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("MODELHUB_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+LOG_FORMAT = env.str("MODELHUB_LOG_FORMAT", default="plain")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(
+        f"MODELHUB_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {LOG_FORMAT!r}."
+    )
+LOGGING = logging_config(LOG_FORMAT, env.str("MODELHUB_LOG_LEVEL", default="INFO").upper())

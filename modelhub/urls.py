@@ -14,6 +14,7 @@ urlpatterns = [
     # sharing routes
     path("", include("models_app.sharing.urls")),
     # audit routes
+    path("models/", include("models_app.audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -57,10 +57,28 @@ class TenantAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "display_name", "tenant", "is_staff", "is_superuser", "date_joined"]
-    list_filter = ["tenant", "is_staff", "is_superuser", "is_active"]
+    list_display = [
+        "email",
+        "display_name",
+        "tenant",
+        "model_count",
+        "is_staff",
+        "is_superuser",
+        "last_login",
+        "date_joined",
+    ]
+    list_filter = ["tenant", "is_staff", "is_superuser", "is_active", "last_login"]
     list_select_related = ["tenant"]
     search_fields = ["email", "display_name", "tenant__name"]
+    autocomplete_fields = ["tenant"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_models=Count("owned_models"))
+
+    @admin.display(description=_("models owned"), ordering="_models")
+    def model_count(self, obj):
+        return obj._models
+
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profile"), {"fields": ["display_name", "tenant"]}),

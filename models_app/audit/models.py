@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from models_app.catalog.models import AIModel
+from models_app.sharing.models import Role
 
 
 class AuditAction(models.TextChoices):
@@ -22,6 +24,37 @@ class AuditAction(models.TextChoices):
     FILE_DELETED = "file_deleted", _("File deleted")
     DOWNLOADED = "downloaded", _("Downloaded")
     DOWNLOAD_REFUSED = "download_refused", _("Download refused by the allowlist")
+
+
+# Labels for the detail keys the apps record; an unknown key is shown as it is.
+DETAIL_LABELS = {
+    "email": _("e-mail"),
+    "role": _("role"),
+    "previous": _("previous role"),
+    "pending": _("pending invitation"),
+    "invitation": _("invitation"),
+    "version": _("version"),
+    "path": _("path"),
+    "size": _("size"),
+    "sha256": _("SHA-256"),
+    "files": _("files"),
+    "zip": _("as a zip"),
+    "via": _("via"),
+}
+SIZE_KEYS = {"size"}
+ROLE_KEYS = {"role", "previous"}
+
+
+def _display_value(key: str, value) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if key in SIZE_KEYS and isinstance(value, int):
+        return filesizeformat(value)
+    if key in ROLE_KEYS and value in Role.values:
+        return str(Role(value).label)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 class AuditEvent(models.Model):
@@ -43,6 +76,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["model_ref", "-created_at"], name="audit_model_recent")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
@@ -50,3 +84,11 @@ class AuditEvent(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.model_title}"
         )
+
+    def detail_items(self) -> list[tuple[str, str]]:
+        """The details as (label, value) pairs for people to read."""
+        items = []
+        for key, value in sorted(self.details.items()):
+            label = DETAIL_LABELS.get(key, key.replace("_", " "))
+            items.append((label, _display_value(key, value)))
+        return items

@@ -151,6 +151,7 @@ ROUTES = {
     "catalog:edit": Route(get=Action.EDIT, post=Action.EDIT, data=edit_model_form, writes=True),
     "catalog:edit_preview": Route(post=Action.EDIT, data=edit_model_form),
     "catalog:avatar": Route(get=Action.VIEW, kwargs=model_with_avatar),
+    "audit:model_activity": Route(get=Action.MANAGE_SHARING),
     "sharing:tab": Route(
         get=Action.VIEW,
         post=Action.MANAGE_SHARING,

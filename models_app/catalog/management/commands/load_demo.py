@@ -1,12 +1,25 @@
-from django.core.management.base import BaseCommand
+"""Demo data for a first look: one tenant, three people, six models shared between them.
+
+Safe to run again: what exists already is left as it is, only what is missing is created.
+Versions with small files come from the versions app's services (issue 4); this command
+adds them once those services are merged.
+"""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from models_app.accounts.models import Tenant, User
 from models_app.accounts.services import tenant_create, user_create
+from models_app.audit.models import AuditAction
+from models_app.audit.services import audit_record
 from models_app.catalog.models import AIModel
 from models_app.catalog.overview import sanitize_overview
 from models_app.catalog.parameters import parse_parameter_count
 from models_app.catalog.services import model_create
+from models_app.catalog.titles import title_key
+from models_app.sharing.models import Role, Share
 
 DEMO_TENANT = "Acme AI"
 DEMO_DOMAIN = "acme.test"
@@ -15,6 +28,15 @@ DEMO_USERS = [
     ("alice@acme.test", "Alice Sato"),
     ("bob@acme.test", "Bob Tanaka"),
     ("carol@acme.test", "Carol Suzuki"),
+]
+# Who else works on Alice's models: bob reads some, carol edits others.
+DEMO_SHARES = [
+    ("bob@acme.test", "pipeline-demo-0412", Role.VIEWER),
+    ("bob@acme.test", "qwen2-finance-qa", Role.VIEWER),
+    ("bob@acme.test", "医療画像分類モデル", Role.VIEWER),
+    ("carol@acme.test", "pipeline-demo-0412", Role.EDITOR),
+    ("carol@acme.test", "distilbert-sentiment-ja", Role.EDITOR),
+    ("carol@acme.test", "whisper-callcenter", Role.EDITOR),
 ]
 DEMO_MODELS = [
     {
@@ -97,37 +119,91 @@ DEMO_MODELS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo tenant, users and models (safe to run again) and print how to sign in."
+    help = (
+        "Create the demo tenant (Acme AI), three users (alice, bob, carol @acme.test), six "
+        "models owned by alice and shared with bob (viewer) and carol (editor), then print how "
+        "to sign in. Safe to run again: only what is missing is created."
+    )
 
-    @transaction.atomic
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEMO_PASSWORD,
+            help=f"Password of demo users created now (default: {DEMO_PASSWORD!r}).",
+        )
+
+    def handle(self, *args, password, **options):
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise CommandError("Password rejected: " + " ".join(exc.messages)) from exc
+        with transaction.atomic():
+            counts = self._load(password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data ready: {users} users, {models} models and {shares} shares created "
+                "({existing} already there).".format(**counts)
+            )
+        )
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/accounts/login/ as alice@acme.test (owner), "
+            "bob@acme.test (viewer) or carol@acme.test (editor), each with the password "
+            f"{password!r} unless they existed before."
+        )
+
+    def _load(self, password) -> dict:
+        counts = {"users": 0, "models": 0, "shares": 0, "existing": 0}
         tenant = Tenant.objects.filter(name=DEMO_TENANT).first() or tenant_create(
             DEMO_TENANT, [DEMO_DOMAIN]
         )
-        users = []
+        users = {}
         for email, name in DEMO_USERS:
-            user = User.objects.filter(email=email).first() or user_create(
-                email, DEMO_PASSWORD, tenant=tenant, display_name=name
-            )
-            users.append(user)
-        owner = users[0]
-        created = 0
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = user_create(email, password, tenant=tenant, display_name=name)
+                counts["users"] += 1
+            else:
+                counts["existing"] += 1
+            users[email] = user
+        owner = users[DEMO_USERS[0][0]]
+        models = {}
         for spec in DEMO_MODELS:
-            if AIModel.objects.filter(owner=owner, title=spec["title"]).exists():
-                continue
-            data = {
-                "title": spec["title"],
-                "description": spec["description"],
-                "base_model": spec["base_model"],
-                "parameter_size": parse_parameter_count(spec["parameter_size"]),
-                "ip_whitelist": "",
-                "overview": sanitize_overview(spec["overview"]),
-                "avatar": None,
-            }
-            model_create(owner, data, spec["tags"])
-            created += 1
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} models created)."))
-        self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/accounts/login/ as {owner.email} "
-            f"with the password {DEMO_PASSWORD!r} (also bob@acme.test, carol@acme.test)."
-        )
+            model = AIModel.objects.filter(owner=owner, title_key=title_key(spec["title"])).first()
+            if model is None:
+                model = model_create(owner, _model_data(spec), spec["tags"])
+                audit_record(None, AuditAction.MODEL_CREATED, model, actor=owner, via="load_demo")
+                counts["models"] += 1
+            else:
+                counts["existing"] += 1
+            models[spec["title"]] = model
+        for email, title, role in DEMO_SHARES:
+            model, user = models[title], users[email]
+            share, created = Share.objects.get_or_create(
+                model=model, user=user, defaults={"role": role, "invited_by": owner}
+            )
+            if created:
+                audit_record(
+                    None,
+                    AuditAction.SHARED,
+                    model,
+                    actor=owner,
+                    email=email,
+                    role=role,
+                    via="load_demo",
+                )
+                counts["shares"] += 1
+            else:
+                counts["existing"] += 1
+        return counts
+
+
+def _model_data(spec: dict) -> dict:
+    return {
+        "title": spec["title"],
+        "description": spec["description"],
+        "base_model": spec["base_model"],
+        "parameter_size": parse_parameter_count(spec["parameter_size"]),
+        "ip_whitelist": "",
+        "overview": sanitize_overview(spec["overview"]),
+        "avatar": None,
+    }

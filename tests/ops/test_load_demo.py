@@ -1,0 +1,69 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from models_app.accounts.models import Tenant, User
+from models_app.audit.models import AuditEvent
+from models_app.catalog.models import AIModel
+from models_app.sharing.models import Role, Share
+from models_app.tags.models import Tag
+
+
+def load_demo(*args) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Tenant, User, AIModel, Share, Tag, AuditEvent)
+    }
+
+
+def test_creates_a_tenant_three_users_six_models_and_their_shares(db):
+    output = load_demo()
+    created = counts()
+    del created["Tag"]
+    assert created == {"Tenant": 1, "User": 3, "AIModel": 6, "Share": 6, "AuditEvent": 12}
+    assert Tag.objects.filter(name="PyTorch").exists()
+    assert "alice@acme.test" in output
+    assert "'modelhub-demo'" in output
+
+
+def test_running_twice_creates_nothing_more(db):
+    load_demo()
+    before = counts()
+    output = load_demo()
+    assert counts() == before
+    assert "0 users, 0 models and 0 shares created (15 already there)" in output
+
+
+def test_bob_views_and_carol_edits_some_of_alices_models(db):
+    load_demo()
+    roles = {(s.user.email, s.role) for s in Share.objects.select_related("user")}
+    assert roles == {("bob@acme.test", Role.VIEWER), ("carol@acme.test", Role.EDITOR)}
+    assert set(AIModel.objects.values_list("owner__email", flat=True)) == {"alice@acme.test"}
+    assert AIModel.objects.filter(title="医療画像分類モデル").exists()
+
+
+def test_demo_users_can_sign_in_with_the_printed_password(client, db):
+    load_demo()
+    response = client.post(
+        "/accounts/login/", {"username": "carol@acme.test", "password": "modelhub-demo"}
+    )
+    assert response.status_code == 302
+
+
+def test_an_existing_demo_user_keeps_their_password(db):
+    User.objects.create_user("bob@acme.test", "my-own-password")
+    load_demo()
+    assert User.objects.get(email="bob@acme.test").check_password("my-own-password")
+
+
+def test_a_weak_password_is_refused_and_nothing_is_created(db):
+    with pytest.raises(CommandError, match="Password rejected"):
+        load_demo("--password", "123")
+    assert counts()["User"] == 0
