@@ -20,6 +20,7 @@ class ModelCard:
     access_count: int = 1
     latest_version: str = ""
     is_preview: bool = False
+    actions: set = field(default_factory=set)
 
     @property
     def parameter_size(self) -> str:

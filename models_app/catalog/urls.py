@@ -10,4 +10,5 @@ urlpatterns = [
     path("preview/", views.model_preview_view, name="preview"),
     path("<uuid:ref>/", views.model_detail_view, name="detail"),
     path("<uuid:ref>/edit/", views.model_edit_view, name="edit"),
+    path("<uuid:ref>/delete/", views.model_delete_view, name="delete"),
 ]
