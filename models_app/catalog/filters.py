@@ -15,7 +15,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from models_app.tags.models import TagCategory
+from models_app.tags.models import Tag, TagCategory
 from models_app.tags.parsing import tag_key
 
 from .models import AIModel
@@ -208,10 +208,17 @@ class ModelFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_tag(self, queryset, name, value):
+        """Models carrying every tag named (comma-separated) in this category. The tag ids
+        are looked up first so PostgreSQL plans with the real frequency of each tag."""
+        keys = {tag_key(part) for part in value.split(",") if part.strip()}
+        ids = list(Tag.objects.filter(category=name, key__in=keys).values_list("pk", flat=True))
+        if len(ids) < len(keys):
+            return queryset.none()
         through = AIModel.tags.through
-        for key in {tag_key(part) for part in value.split(",") if part.strip()}:
-            tagged = through.objects.filter(tag__category=name, tag__key=key)
-            queryset = queryset.filter(pk__in=tagged.values("aimodel_id"))
+        for tag_id in ids:
+            queryset = queryset.filter(
+                pk__in=through.objects.filter(tag_id=tag_id).values("aimodel_id")
+            )
         return queryset
 
     def filter_scope(self, queryset, name, value):

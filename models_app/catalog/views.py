@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from models_app.tags.services import tag_suggestions
 from .cards import card_for, preview_card
 from .filters import PAGE_SIZES
 from .forms import TAG_FIELDS, ModelForm
-from .listing import model_list, query_without
+from .listing import filter_inputs, model_list, page_range, query_without
 from .models import AIModel, BaseModel
 from .services import (
     DuplicateTitle,
@@ -119,11 +120,12 @@ def model_list_view(request):
     context = {
         "filter": filterset,
         "page": listing.page,
-        "page_range": listing.page.paginator.get_elided_page_range(
-            listing.page.number, on_each_side=2, on_ends=1
-        ),
+        "page_range": page_range(listing.page),
         "cards": listing.cards,
         "view": filterset.view,
+        "filter_inputs": filter_inputs(filterset),
+        "menu_soon": render_to_string("catalog/_card_menu_soon.html", request=request),
+        "next_param": urlencode({"next": request.get_full_path()}),
         "page_sizes": PAGE_SIZES,
         "page_size": filterset.page_size,
         "ignored": filterset.ignored(),

@@ -316,3 +316,19 @@ def test_the_list_is_a_fixed_number_of_queries_for_a_share_recipient(
     with django_assert_num_queries(7):
         html = client.get("/models/", {"page_size": 12}).content.decode()
     assert html.count("/delete/?next=") == 12
+
+
+def test_a_long_result_is_counted_only_so_far_ahead(client_for, owner, settings, monkeypatch):
+    monkeypatch.setattr("models_app.catalog.listing.COUNT_AHEAD", 5)
+    AIModelFactory.create_batch(9, owner=owner)
+    html = client_for(owner).get("/models/", {"page_size": 4}).content.decode()
+    assert "1–4 of more than 5 models" in html
+    assert 'href="?page_size=4&amp;page=2"' in html
+
+
+def test_the_count_grows_as_the_user_pages_forward(client_for, owner, monkeypatch):
+    monkeypatch.setattr("models_app.catalog.listing.COUNT_AHEAD", 5)
+    AIModelFactory.create_batch(9, owner=owner)
+    response = client_for(owner).get("/models/", {"page_size": 4, "page": 3})
+    assert len(titles(response)) == 1
+    assert "9–9 of 9 models" in response.content.decode()
