@@ -332,3 +332,12 @@ def test_the_count_grows_as_the_user_pages_forward(client_for, owner, monkeypatc
     response = client_for(owner).get("/models/", {"page_size": 4, "page": 3})
     assert len(titles(response)) == 1
     assert "9–9 of 9 models" in response.content.decode()
+
+
+def test_clearing_filters_also_drops_malformed_parameters(client_for, owner, model):
+    html = (
+        client_for(owner)
+        .get("/models/", {"q": "nothing-like-this", "page_size": "7", "view": "table"})
+        .content.decode()
+    )
+    assert 'href="?view=table"' in html
