@@ -134,7 +134,13 @@ def model_list_view(request):
             for name, label, value in filterset.active_filters()
         ],
         "filtered": any(params.get(name) for name in filterset.filters if name != "sort"),
-        "clear_query": query_without(params, *filterset.filters, "page", sort=params.get("sort")),
+        "clear_query": query_without(
+            params,
+            *filterset.filters,
+            *filterset.form.errors,
+            "page",
+            sort=None if "sort" in filterset.form.errors else params.get("sort"),
+        ),
         "page_query": query_without(params, "page"),
         "base_models": BaseModel.objects.values_list("name", flat=True),
     }
