@@ -40,6 +40,15 @@
     }
   });
 
+  // An open ⋮ menu closes on a click elsewhere or on Escape.
+  const closeMenus = (except) => {
+    document.querySelectorAll("details.card-menu[open]").forEach((menu) => {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  };
+  document.addEventListener("click", (event) => closeMenus(event.target.closest("details.card-menu")));
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeMenus(null); });
+
   // Controls placed outside the filter form (the page size at the bottom right) still
   // belong to it through their form attribute; changing one applies the whole state.
   document.addEventListener("change", (event) => {

@@ -95,3 +95,12 @@ def test_table_view_deletes_through_the_same_dialog(page, sign_in, owner, model)
     expect(page.locator(".message-success")).to_contain_text("deleted")
     assert "view=table" in page.url
     assert not AIModel.objects.filter(pk=model.pk).exists()
+
+
+def test_the_card_menu_closes_on_a_click_elsewhere(page, sign_in, owner, model):
+    sign_in(owner)
+    menu = page.locator(".card-menu")
+    menu.locator("summary").click()
+    expect(menu.get_by_role("button", name="Fine-tune")).to_be_disabled()
+    page.locator("h1").click()
+    expect(menu.get_by_role("button", name="Fine-tune")).to_be_hidden()
