@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from models_app.sharing.policy import allowed_actions
 
 from .cards import ModelCard, card_for
-from .filters import ModelFilter
+from .filters import PAGE_SIZES, ModelFilter
 from .models import AIModel
 
 ROLE_CACHE = "_roles"
@@ -142,3 +143,37 @@ def filter_inputs(filterset: ModelFilter, skip=("q", "sort")) -> list[FilterInpu
             )
         )
     return inputs
+
+
+def list_context(request, listing: ModelList) -> dict:
+    """What the list templates draw: the page, its cards, the filter panel, the chips of the
+    filters in effect with their remove links, the notices of ignored parameters."""
+    filterset = listing.filterset
+    params = request.GET
+    errors = filterset.form.errors
+    return {
+        "filter": filterset,
+        "page": listing.page,
+        "page_range": page_range(listing.page),
+        "cards": listing.cards,
+        "view": filterset.view,
+        "filter_inputs": filter_inputs(filterset),
+        "menu_soon": render_to_string("catalog/_card_menu_soon.html", request=request),
+        "next_param": urlencode({"next": request.get_full_path()}),
+        "page_sizes": PAGE_SIZES,
+        "page_size": filterset.page_size,
+        "ignored": filterset.ignored(),
+        "chips": [
+            (label, value, query_without(params, name, "page"))
+            for name, label, value in filterset.active_filters()
+        ],
+        "filtered": any(params.get(name) for name in filterset.filters if name != "sort"),
+        "clear_query": query_without(
+            params,
+            *filterset.filters,
+            *errors,
+            "page",
+            sort=None if "sort" in errors else params.get("sort"),
+        ),
+        "page_query": query_without(params, "page"),
+    }

@@ -1,9 +1,8 @@
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,9 +13,8 @@ from models_app.tags.models import TagCategory
 from models_app.tags.services import tag_suggestions
 
 from .cards import card_for, preview_card
-from .filters import PAGE_SIZES
 from .forms import TAG_FIELDS, ModelForm
-from .listing import filter_inputs, model_list, page_range, query_without
+from .listing import list_context, model_list
 from .models import AIModel, BaseModel
 from .services import (
     DuplicateTitle,
@@ -114,36 +112,8 @@ def model_detail_view(request, ref):
 
 def model_list_view(request):
     """Cards or a compact table of the models the user can see (S-20…S-27, S-50, S-60)."""
-    listing = model_list(request)
-    filterset = listing.filterset
-    params = request.GET
-    context = {
-        "filter": filterset,
-        "page": listing.page,
-        "page_range": page_range(listing.page),
-        "cards": listing.cards,
-        "view": filterset.view,
-        "filter_inputs": filter_inputs(filterset),
-        "menu_soon": render_to_string("catalog/_card_menu_soon.html", request=request),
-        "next_param": urlencode({"next": request.get_full_path()}),
-        "page_sizes": PAGE_SIZES,
-        "page_size": filterset.page_size,
-        "ignored": filterset.ignored(),
-        "chips": [
-            (label, value, query_without(params, name, "page"))
-            for name, label, value in filterset.active_filters()
-        ],
-        "filtered": any(params.get(name) for name in filterset.filters if name != "sort"),
-        "clear_query": query_without(
-            params,
-            *filterset.filters,
-            *filterset.form.errors,
-            "page",
-            sort=None if "sort" in filterset.form.errors else params.get("sort"),
-        ),
-        "page_query": query_without(params, "page"),
-        "base_models": BaseModel.objects.values_list("name", flat=True),
-    }
+    context = list_context(request, model_list(request))
+    context["base_models"] = BaseModel.objects.values_list("name", flat=True)
     return render(request, "catalog/model_list.html", context)
 
 
