@@ -3,6 +3,7 @@ from factory.django import DjangoModelFactory
 
 from models_app.accounts.models import Tenant, TenantDomain, User
 from models_app.catalog.models import AIModel
+from models_app.catalog.services import model_refresh_search
 from models_app.catalog.titles import title_key
 from models_app.sharing.models import Role, Share
 from models_app.tags.models import Tag, TagCategory
@@ -69,6 +70,11 @@ class AIModelFactory(DjangoModelFactory):
     def tags(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.tags.set(extracted)
+
+    @factory.post_generation
+    def searchable(obj, create, extracted, **kwargs):
+        if create:
+            model_refresh_search(obj)
 
 
 class ShareFactory(DjangoModelFactory):

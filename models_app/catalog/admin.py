@@ -19,6 +19,7 @@ from .avatars import process_avatar
 from .models import AIModel, BaseModel
 from .overview import sanitize_overview
 from .parameters import format_parameter_count
+from .services import model_refresh_search
 
 
 @admin.register(BaseModel)
@@ -156,12 +157,17 @@ class AIModelAdmin(admin.ModelAdmin):
         "storage_bytes",
         "view_count",
         "revision",
+        "search_text",
         "created_at",
         "updated_at",
     ]
     autocomplete_fields = ["owner"]
     filter_horizontal = ["tags"]
     date_hierarchy = "updated_at"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        model_refresh_search(form.instance)
 
     @admin.display(description=_("tenant"), ordering="owner__tenant__name")
     def owner_tenant(self, obj):

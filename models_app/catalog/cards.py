@@ -22,6 +22,7 @@ class ModelCard:
     latest_version: str = ""
     is_preview: bool = False
     dated: bool = True
+    actions: set = field(default_factory=set)
 
     @property
     def parameter_size(self) -> str:

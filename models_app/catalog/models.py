@@ -3,11 +3,14 @@ import uuid
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from models_app.tags.models import Tag, TagCategory
+
+from .search import MAX_QUERY_LENGTH, fold
 
 
 class BaseModel(models.Model):
@@ -32,9 +35,36 @@ class AIModelQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        share_model = apps.get_model("sharing", "Share")
-        shared = share_model.objects.filter(user=user).values("model_id")
-        return self.filter(Q(owner=user) | Q(pk__in=shared))
+        # One id list (owned ∪ shared) rather than `owner = me OR id IN (shared)`: PostgreSQL
+        # then looks the few visible rows up by key instead of scanning every model.
+        owned = AIModel.objects.filter(owner=user).order_by().values("pk")
+        shared = apps.get_model("sharing", "Share").objects.filter(user=user)
+        return self.filter(pk__in=owned.union(shared.order_by().values("model_id"), all=True))
+
+    def with_card_facts(self):
+        """Annotates what a card or a table row shows beyond the model's own columns, each a
+        correlated subquery so the page stays one query however many rows it has:
+        `versions_total`, `shares_total` (people with access = 1 + shares) and
+        `latest_version_name` (the most recently created version)."""
+        versions = apps.get_model("versions", "ModelVersion").objects.filter(model=OuterRef("pk"))
+        shares = apps.get_model("sharing", "Share").objects.filter(model=OuterRef("pk"))
+        return self.annotate(
+            versions_total=Coalesce(_count_of(versions), 0),
+            shares_total=Coalesce(_count_of(shares), 0),
+            latest_version_name=Subquery(
+                versions.order_by("-created_at", "-pk").values("name")[:1]
+            ),
+        )
+
+    def search(self, query: str):
+        """Models whose title, description or a tag name contains `query` (S-22)."""
+        folded = fold(query)[:MAX_QUERY_LENGTH]
+        return self.filter(search_text__contains=folded) if folded else self
+
+
+def _count_of(queryset):
+    counted = queryset.order_by().values("model").annotate(n=Count("pk")).values("n")
+    return Subquery(counted, output_field=models.IntegerField())
 
 
 class AIModel(models.Model):
@@ -57,8 +87,9 @@ class AIModel(models.Model):
     storage_bytes = models.BigIntegerField(_("storage used"), default=0)
     view_count = models.PositiveIntegerField(_("views"), default=0)
     revision = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     objects = AIModelQuerySet.as_manager()
 
@@ -68,6 +99,16 @@ class AIModel(models.Model):
             models.UniqueConstraint(
                 fields=["owner", "title_key"], name="model_title_unique_per_owner"
             )
+        ]
+        # One index per sort key of the list (S-23), with the id as the tie-breaker so a
+        # page is stable; a B-tree serves both directions. PostgreSQL also gets the
+        # "most parameters first, unknown last" index and the search index (migration 0004).
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="model_sort_updated"),
+            models.Index(fields=["created_at", "id"], name="model_sort_created"),
+            models.Index(fields=["storage_bytes", "id"], name="model_sort_storage"),
+            models.Index(fields=["parameter_count", "id"], name="model_sort_parameters"),
+            models.Index(fields=["title_key", "id"], name="model_sort_name"),
         ]
         verbose_name = _("model")
         verbose_name_plural = _("models")
@@ -89,3 +130,21 @@ class AIModel(models.Model):
             if members:
                 grouped.append((label, members))
         return grouped
+
+
+class ModelView(models.Model):
+    """One row per user, model and day: the views count grows only when a row is new (S-35)."""
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "user", "day"], name="model_view_once_a_day")
+        ]
+        verbose_name = _("model view")
+        verbose_name_plural = _("model views")
+
+    def __str__(self):
+        return f"{self.user_id} viewed {self.model_id} on {self.day}"

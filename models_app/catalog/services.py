@@ -1,14 +1,20 @@
 """Writes of models: one transaction each; storage objects never outlive a failed write."""
 
+import logging
+
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from models_app.tags.models import TagCategory
 from models_app.tags.services import tags_get_or_create
 
-from .models import AIModel
+from .models import AIModel, ModelView
+from .search import search_document
 from .titles import title_key
+
+logger = logging.getLogger(__name__)
 
 
 class StaleEdit(Exception):
@@ -24,6 +30,14 @@ def _set_tags(model: AIModel, tags_by_category: dict[str, list[str]]):
     for category in TagCategory.values:
         tags.extend(tags_get_or_create(category, tags_by_category.get(category, [])))
     model.tags.set(tags)
+    model_refresh_search(model, tags)
+
+
+def model_refresh_search(model: AIModel, tags=None):
+    """Rewrites the folded search text from the title, description and tags (S-22)."""
+    tags = list(model.tags.all()) if tags is None else tags
+    model.search_text = search_document(model.title, model.description, [t.name for t in tags])
+    AIModel.objects.filter(pk=model.pk).update(search_text=model.search_text)
 
 
 EDITED_FIELDS = [
@@ -128,3 +142,51 @@ def build_preview(owner, data: dict, based_on: AIModel | None = None) -> AIModel
     model.overview = data.get("overview") or ""
     model.ip_allowlist = data.get("ip_whitelist") or ""
     return model
+
+
+def model_storage_keys(model: AIModel) -> list[str]:
+    """Every storage object the model owns: its avatar and each file of each version."""
+    keys = [model.avatar.name] if model.avatar else []
+    files = AIModel.objects.filter(pk=model.pk).values_list(
+        "versions__files__storage_key", flat=True
+    )
+    keys.extend(key for key in files if key)
+    return keys
+
+
+def _delete_objects(keys: list[str]):
+    from django.core.files.storage import default_storage
+
+    for key in keys:
+        try:
+            default_storage.delete(key)
+        except Exception:
+            logger.exception(
+                "Could not delete storage object %s of a deleted model; "
+                "`check_storage --repair` will remove it.",
+                key,
+            )
+
+
+def model_delete(model: AIModel) -> None:
+    """Deletes the model with its versions, files, shares, invitations and views in one
+    transaction (S-62); the storage objects go once it has committed, so a rolled-back
+    delete never loses a file. A storage failure is logged, never raised."""
+    keys = model_storage_keys(model)
+    with transaction.atomic():
+        model.delete()
+        transaction.on_commit(lambda: _delete_objects(keys))
+
+
+def model_record_view(model: AIModel, user) -> bool:
+    """Counts a view once per user, model and day (S-35); True when this one counted."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    with transaction.atomic():
+        _, created = ModelView.objects.get_or_create(
+            model=model, user=user, day=timezone.localdate()
+        )
+        if created:
+            AIModel.objects.filter(pk=model.pk).update(view_count=F("view_count") + 1)
+            model.view_count += 1
+    return created

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:ref>/edit/", views.model_edit_view, name="edit"),
     path("<uuid:ref>/edit/preview/", views.model_preview_view, name="edit_preview"),
     path("<uuid:ref>/avatar/", views.model_avatar_view, name="avatar"),
+    path("<uuid:ref>/delete/", views.model_delete_view, name="delete"),
 ]

@@ -1,7 +1,9 @@
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -12,8 +14,17 @@ from models_app.sharing.policy import Action, allowed_actions, get_model_for
 from .avatars import keep_token
 from .cards import avatar_url, card_for, preview_card
 from .forms import TAG_FIELDS, ModelForm
+from .listing import list_context, model_list
 from .models import AIModel
-from .services import DuplicateTitle, StaleEdit, build_preview, model_create, model_update
+from .services import (
+    DuplicateTitle,
+    StaleEdit,
+    build_preview,
+    model_create,
+    model_delete,
+    model_record_view,
+    model_update,
+)
 from .suggestions import base_model_suggestions, tag_suggestions
 
 
@@ -114,6 +125,7 @@ def model_preview_view(request, ref=None):
 @require_safe
 def model_detail_view(request, ref):
     model = get_model_for(request, ref, Action.VIEW)
+    model_record_view(model, request.user)
     context = {
         "model": model,
         "card": card_for(model),
@@ -123,15 +135,42 @@ def model_detail_view(request, ref):
     return render(request, "catalog/model_detail.html", context)
 
 
+@require_safe
 def model_list_view(request):
-    models = (
-        AIModel.objects.visible_to(request.user)
-        .select_related("owner")
-        .prefetch_related("tags")
-        .order_by("-updated_at")[:48]
+    """Cards or a compact table of the models the user can see (S-20…S-27, S-50, S-60)."""
+    context = list_context(request, model_list(request))
+    context["base_models"] = base_model_suggestions()
+    return render(request, "catalog/model_list.html", context)
+
+
+def _next_url(request, model) -> str:
+    """Where to go after a delete: back to the list the user came from, never off-site and
+    never to the deleted model's own pages."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    cards = [card_for(m) for m in models]
-    return render(request, "catalog/model_list.html", {"cards": cards})
+    if not safe or url.startswith(model.get_absolute_url()):
+        return reverse("catalog:list")
+    return url
+
+
+@require_http_methods(["GET", "POST"])
+def model_delete_view(request, ref):
+    """Deletes a model once the admin typed `confirm` (S-60…S-63); GET asks for it."""
+    model = get_model_for(request, ref, Action.DELETE)
+    context = {"model": model, "next": _next_url(request, model)}
+    if request.method == "POST":
+        if request.POST.get("confirm") == "confirm":
+            title = model.title
+            with transaction.atomic():
+                audit_record(request, AuditAction.MODEL_DELETED, model)
+                model_delete(model)
+            messages.success(request, _("Model “%(title)s” deleted.") % {"title": title})
+            return redirect(context["next"])
+        context["error"] = _("Type “confirm” in the box to delete the model. Nothing was deleted.")
+        return render(request, "catalog/model_delete.html", context, status=400)
+    return render(request, "catalog/model_delete.html", context)
 
 
 @require_safe

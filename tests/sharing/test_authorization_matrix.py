@@ -140,8 +140,9 @@ ROUTES = {
         any_method="Django's set_language redirects a GET without changing anything",
     ),
     "healthz": Route(get=PUBLIC, kwargs=no_kwargs),
-    "catalog:list": Route(
-        get=SIGNED_IN, kwargs=no_kwargs, any_method="the list view is rebuilt by the browse issue"
+    "catalog:list": Route(get=SIGNED_IN, kwargs=no_kwargs),
+    "catalog:delete": Route(
+        get=Action.DELETE, post=Action.DELETE, data=lambda s: {"confirm": "confirm"}, writes=True
     ),
     "catalog:create": Route(
         get=SIGNED_IN, post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form, writes=True

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0002_known_base_models'),
+        ('catalog', '0004_search_index'),
     ]
 
     operations = [

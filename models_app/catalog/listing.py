@@ -1,0 +1,179 @@
+"""The list page's query (S-20…S-27): filter, sort, paginate, and turn one page into cards with
+a fixed number of SQL queries whatever the page size."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.apps import apps
+from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef, Subquery
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+
+from models_app.sharing.policy import allowed_actions
+
+from .cards import ModelCard, card_for
+from .filters import PAGE_SIZES, ModelFilter
+from .models import AIModel
+
+ROLE_CACHE = "_roles"
+# Columns a card or table row never shows: left out of the page query.
+LIST_SKIPS = ("overview", "ip_allowlist", "search_text")
+
+
+COUNT_AHEAD = 1000
+
+
+class LookaheadPaginator(Paginator):
+    """Counts the matches only up to COUNT_AHEAD rows past the requested page's start.
+
+    An exact COUNT(*) of tens of thousands of matches costs more than the whole page; past
+    that point the list says "more than N" and the pages go on as the user moves forward.
+    """
+
+    def __init__(self, object_list, per_page, count_queryset, requested_page):
+        super().__init__(object_list, per_page)
+        self.count_queryset = count_queryset
+        try:
+            start = max(int(requested_page) - 1, 0) * per_page
+        except (TypeError, ValueError, OverflowError):
+            start = 0
+        self.count_limit = start + COUNT_AHEAD
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_queryset.order_by()[: self.count_limit + 1].count()
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self.count <= self.count_limit
+
+
+@dataclass
+class ModelList:
+    filterset: ModelFilter
+    page: Page
+    cards: list[ModelCard]
+
+
+def _with_my_role(queryset, user):
+    """Annotates the user's share role so the ⋮ menu asks the policy without a query per card."""
+    if user.is_superuser:
+        return queryset
+    shares = apps.get_model("sharing", "Share").objects.filter(model=OuterRef("pk"), user=user)
+    return queryset.annotate(my_role=Subquery(shares.values("role")[:1]))
+
+
+def _card(model: AIModel, user) -> ModelCard:
+    if hasattr(model, "my_role"):
+        model.__dict__.setdefault(ROLE_CACHE, {})[user.pk] = model.my_role
+    return card_for(
+        model,
+        versions_count=model.versions_total,
+        access_count=1 + model.shares_total,
+        latest_version=model.latest_version_name or "",
+        actions=allowed_actions(user, model),
+    )
+
+
+def model_list(request) -> ModelList:
+    user = request.user
+    filterset = ModelFilter(request.GET, queryset=AIModel.objects.visible_to(user), request=request)
+    queryset = _with_my_role(
+        filterset.qs.defer(*LIST_SKIPS).prefetch_related("tags").with_card_facts(),
+        user,
+    )
+    requested = request.GET.get("page")
+    paginator = LookaheadPaginator(queryset, filterset.page_size, filterset.qs, requested)
+    page = paginator.get_page(requested)
+    return ModelList(filterset, page, [_card(m, user) for m in page.object_list])
+
+
+def query_without(params, *names, **changes) -> str:
+    """The query string of `params` with `names` removed, `changes` applied, blanks dropped."""
+    kept = [(k, v) for k in params for v in params.getlist(k) if v and k not in names]
+    kept = [(k, v) for k, v in kept if k not in changes]
+    kept += [(k, v) for k, v in changes.items() if v not in (None, "")]
+    return urlencode(kept)
+
+
+def page_range(page: Page) -> list:
+    """Page numbers to link, elided; without an exact count the last page is not known."""
+    paginator = page.paginator
+    numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    if paginator.count_is_exact:
+        return numbers
+    ahead = [n for n in numbers if n == paginator.ELLIPSIS or n <= page.number + 2]
+    return [*ahead, paginator.ELLIPSIS] if ahead[-1] != paginator.ELLIPSIS else ahead
+
+
+@dataclass
+class FilterInput:
+    """One filter control as the template draws it (plain HTML: cheaper than form widgets)."""
+
+    name: str
+    label: str
+    value: str
+    input_type: str = "text"
+    placeholder: str = ""
+    options: list | None = None
+    datalist: str = ""
+    invalid: bool = False
+
+
+def filter_inputs(filterset: ModelFilter, skip=("q", "sort")) -> list[FilterInput]:
+    form = filterset.form
+    inputs = []
+    for name in filterset.filters:
+        if name in skip:
+            continue
+        field = form.fields[name]
+        attrs = field.widget.attrs
+        options = list(field.choices) if hasattr(field, "choices") else None
+        inputs.append(
+            FilterInput(
+                name=name,
+                label=field.label,
+                value=str(filterset.data.get(name, "")),
+                input_type=attrs.get("type", "text"),
+                placeholder=attrs.get("placeholder", ""),
+                options=options,
+                datalist=attrs.get("list", ""),
+                invalid=name in form.errors,
+            )
+        )
+    return inputs
+
+
+def list_context(request, listing: ModelList) -> dict:
+    """What the list templates draw: the page, its cards, the filter panel, the chips of the
+    filters in effect with their remove links, the notices of ignored parameters."""
+    filterset = listing.filterset
+    params = request.GET
+    errors = filterset.form.errors
+    return {
+        "filter": filterset,
+        "page": listing.page,
+        "page_range": page_range(listing.page),
+        "cards": listing.cards,
+        "view": filterset.view,
+        "filter_inputs": filter_inputs(filterset),
+        "menu_soon": render_to_string("catalog/_card_menu_soon.html", request=request),
+        "next_param": urlencode({"next": request.get_full_path()}),
+        "page_sizes": PAGE_SIZES,
+        "page_size": filterset.page_size,
+        "ignored": filterset.ignored(),
+        "chips": [
+            (label, value, query_without(params, name, "page"))
+            for name, label, value in filterset.active_filters()
+        ],
+        "filtered": any(params.get(name) for name in filterset.filters if name != "sort"),
+        "clear_query": query_without(
+            params,
+            *filterset.filters,
+            *errors,
+            "page",
+            sort=None if "sort" in errors else params.get("sort"),
+        ),
+        "page_query": query_without(params, "page"),
+    }

@@ -1,0 +1,343 @@
+import re
+
+import pytest
+
+from models_app.sharing.models import Role
+from tests.factories import AIModelFactory, ShareFactory, TagFactory
+
+
+def titles(response) -> list[str]:
+    html = response.content.decode()
+    return re.findall(r'<h2 class="model-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_cards_show_what_matters(client_for, owner, model, viewer, add_version):
+    add_version(model, name="v1")
+    add_version(model, name="v2")
+    model.storage_bytes = 3 * 1024**3
+    model.view_count = 7
+    model.save()
+    html = client_for(owner).get("/models/").content.decode()
+    assert html.count('data-testid="model-card"') == 1
+    assert "pipeline-demo-0412" in html
+    assert "Qwen2-72B-Instruct" in html
+    assert "2 versions" in html
+    assert "3.0\xa0GB" in html
+    assert "7 views" in html
+    assert "2 people" in html
+
+
+def test_the_list_shows_only_models_the_user_may_see(client_for, owner, stranger, model):
+    AIModelFactory(owner=stranger, title="strangers-own")
+    assert titles(client_for(owner).get("/models/")) == ["pipeline-demo-0412"]
+    assert titles(client_for(stranger).get("/models/")) == ["strangers-own"]
+
+
+def test_a_shared_model_is_listed_for_the_person_it_is_shared_with(client_for, model, viewer):
+    assert titles(client_for(viewer).get("/models/")) == ["pipeline-demo-0412"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["PIPELINE", "demo-04", "intent classifier", "PyTorch", "pytorch", "Ｐｙｔｏｒｃｈ"],
+)
+def test_search_matches_title_description_and_tags_ignoring_case(client_for, owner, query):
+    tag = TagFactory(category="framework", name="PyTorch")
+    AIModelFactory(
+        owner=owner, title="pipeline-demo-0412", description="An Intent Classifier.", tags=[tag]
+    )
+    AIModelFactory(owner=owner, title="other-model", description="Nothing alike.")
+    assert titles(client_for(owner).get("/models/", {"q": query})) == ["pipeline-demo-0412"]
+
+
+def test_search_finds_japanese_titles_by_a_substring(client_for, owner):
+    AIModelFactory(owner=owner, title="医療画像分類モデル")
+    AIModelFactory(owner=owner, title="金融QAモデル")
+    assert titles(client_for(owner).get("/models/", {"q": "画像分類"})) == ["医療画像分類モデル"]
+
+
+def test_search_folds_case_beyond_ascii(client_for, owner):
+    AIModelFactory(owner=owner, title="ÜBERSETZER-model")
+    assert titles(client_for(owner).get("/models/", {"q": "übersetzer"})) == ["ÜBERSETZER-model"]
+
+
+def test_search_never_shows_a_model_the_user_may_not_see(client_for, owner, stranger):
+    AIModelFactory(owner=owner, title="secret-findable")
+    assert titles(client_for(stranger).get("/models/", {"q": "secret"})) == []
+
+
+def test_search_treats_wildcards_literally(client_for, owner):
+    AIModelFactory(owner=owner, title="plain-model")
+    assert titles(client_for(owner).get("/models/", {"q": "%"})) == []
+
+
+def test_a_renamed_model_is_found_by_its_new_title(client_for, owner, model):
+    data = {
+        "title": "renamed-classifier",
+        "description": "",
+        "base_model": "",
+        "parameter_size": "",
+        "ip_whitelist": "",
+        "overview": "",
+        "revision": model.revision,
+    }
+    client_for(owner).post(f"/models/{model.uuid}/edit/", data)
+    assert titles(client_for(owner).get("/models/", {"q": "renamed"})) == ["renamed-classifier"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["alpha", "Beta", "gamma"]),
+        ("-name", ["gamma", "Beta", "alpha"]),
+        ("-storage", ["Beta", "gamma", "alpha"]),
+        ("storage", ["alpha", "gamma", "Beta"]),
+        ("-parameters", ["gamma", "alpha", "Beta"]),
+        ("parameters", ["alpha", "gamma", "Beta"]),
+    ],
+)
+def test_sort_orders_the_cards(client_for, owner, sort, expected):
+    AIModelFactory(owner=owner, title="alpha", storage_bytes=1, parameter_count=10**9)
+    AIModelFactory(owner=owner, title="Beta", storage_bytes=300, parameter_count=None)
+    AIModelFactory(owner=owner, title="gamma", storage_bytes=20, parameter_count=7 * 10**9)
+    assert titles(client_for(owner).get("/models/", {"sort": sort})) == expected
+
+
+def test_default_sort_is_last_updated_first(client_for, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    AIModelFactory(owner=owner, title="older", updated_at=now - timedelta(days=2))
+    AIModelFactory(owner=owner, title="newer", updated_at=now)
+    assert titles(client_for(owner).get("/models/")) == ["newer", "older"]
+
+
+def test_created_sort_in_both_directions(client_for, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    AIModelFactory(owner=owner, title="first", created_at=now - timedelta(days=2))
+    AIModelFactory(owner=owner, title="second", created_at=now)
+    client = client_for(owner)
+    assert titles(client.get("/models/", {"sort": "created"})) == ["first", "second"]
+    assert titles(client.get("/models/", {"sort": "-created"})) == ["second", "first"]
+
+
+def test_tag_filter_matches_the_tag_of_that_category(client_for, owner):
+    pytorch = TagFactory(category="framework", name="PyTorch")
+    AIModelFactory(owner=owner, title="torchy", tags=[pytorch])
+    AIModelFactory(owner=owner, title="plain")
+    response = client_for(owner).get("/models/", {"framework": "pytorch"})
+    assert titles(response) == ["torchy"]
+
+
+def test_tag_filter_ignores_the_same_name_in_another_category(client_for, owner):
+    other = TagFactory(category="other", name="PyTorch")
+    AIModelFactory(owner=owner, title="mislabelled", tags=[other])
+    assert titles(client_for(owner).get("/models/", {"framework": "PyTorch"})) == []
+
+
+def test_base_model_filter(client_for, owner):
+    AIModelFactory(owner=owner, title="qwen-based", base_model="Qwen2-72B-Instruct")
+    AIModelFactory(owner=owner, title="llama-based", base_model="LLaMA")
+    response = client_for(owner).get("/models/", {"base_model": "llama"})
+    assert titles(response) == ["llama-based"]
+
+
+def test_parameter_range_filter_reads_sizes_like_7b(client_for, owner):
+    AIModelFactory(owner=owner, title="small", parameter_count=350 * 10**6)
+    AIModelFactory(owner=owner, title="medium", parameter_count=7 * 10**9)
+    AIModelFactory(owner=owner, title="large", parameter_count=70 * 10**9)
+    response = client_for(owner).get("/models/", {"params_min": "1B", "params_max": "13b"})
+    assert titles(response) == ["medium"]
+
+
+def test_storage_range_filter_reads_human_sizes(client_for, owner):
+    AIModelFactory(owner=owner, title="tiny", storage_bytes=10 * 1024)
+    AIModelFactory(owner=owner, title="big", storage_bytes=5 * 1024**3)
+    response = client_for(owner).get("/models/", {"storage_min": "1 GB"})
+    assert titles(response) == ["big"]
+
+
+def test_owner_filter_by_email(client_for, owner, stranger):
+    mine = AIModelFactory(owner=owner, title="owned-by-olivia")
+    theirs = AIModelFactory(owner=stranger, title="owned-by-stranger")
+    ShareFactory(model=theirs, user=owner)
+    response = client_for(owner).get("/models/", {"owner": "STRANGER@acme.test"})
+    assert titles(response) == ["owned-by-stranger"]
+    assert mine.title not in response.content.decode()
+
+
+def test_mine_and_shared_with_me(client_for, owner, stranger):
+    AIModelFactory(owner=owner, title="my-own")
+    theirs = AIModelFactory(owner=stranger, title="lent-to-me")
+    ShareFactory(model=theirs, user=owner, role=Role.EDITOR)
+    client = client_for(owner)
+    assert titles(client.get("/models/", {"scope": "mine"})) == ["my-own"]
+    assert titles(client.get("/models/", {"scope": "shared"})) == ["lent-to-me"]
+
+
+def test_version_status_filter(client_for, owner, add_version):
+    deployed = AIModelFactory(owner=owner, title="in-production")
+    add_version(deployed, status="created")
+    add_version(deployed, status="deployed")
+    add_version(AIModelFactory(owner=owner, title="still-training"), status="training")
+    response = client_for(owner).get("/models/", {"status": "deployed"})
+    assert titles(response) == ["in-production"]
+
+
+@pytest.mark.parametrize("size", [4, 8, 12, 24, 48])
+def test_page_size_sets_the_number_of_cards(client_for, owner, size):
+    AIModelFactory.create_batch(50, owner=owner)
+    response = client_for(owner).get("/models/", {"page_size": size})
+    assert len(titles(response)) == size
+
+
+def test_second_page_continues_the_first(client_for, owner):
+    AIModelFactory.create_batch(10, owner=owner)
+    client = client_for(owner)
+    first = titles(client.get("/models/", {"page_size": 4, "sort": "name"}))
+    second = titles(client.get("/models/", {"page_size": 4, "sort": "name", "page": 2}))
+    assert first + second == sorted(first + second)
+    assert len(set(first + second)) == 8
+
+
+def test_pagination_links_keep_the_whole_state(client_for, owner):
+    AIModelFactory.create_batch(6, owner=owner, description="findable")
+    html = (
+        client_for(owner)
+        .get("/models/", {"q": "findable", "sort": "name", "page_size": 4})
+        .content.decode()
+    )
+    assert 'href="?q=findable&amp;sort=name&amp;page_size=4&amp;page=2"' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page_size": "7"},
+        {"page": "abc"},
+        {"page": "999"},
+        {"sort": "drop"},
+        {"view": "<script>"},
+        {"params_min": "lots"},
+        {"storage_max": "-1"},
+        {"status": "exploded"},
+        {"scope": "everyone"},
+        {"q": "x" * 5000},
+        {"page": "-1", "page_size": "0"},
+    ],
+)
+def test_malformed_parameters_never_fail_the_page(client_for, owner, model, params):
+    response = client_for(owner).get("/models/", params)
+    assert response.status_code == 200
+    assert titles(response) == ["pipeline-demo-0412"]
+
+
+def test_a_malformed_filter_is_named_in_a_notice(client_for, owner, model):
+    html = client_for(owner).get("/models/", {"params_min": "lots"}).content.decode()
+    assert "“lots” is not a parameter size" in html
+
+
+def test_an_empty_result_says_so_and_offers_to_clear_filters(client_for, owner, model):
+    html = client_for(owner).get("/models/", {"q": "nothing-like-this", "sort": "name"}).content
+    html = html.decode()
+    assert "No models match your search and filters." in html
+    assert 'data-testid="clear-filters"' in html
+    assert 'href="?sort=name"' in html
+
+
+def test_someone_with_no_models_is_invited_to_create_one(client_for, stranger):
+    assert "Create the first one" in client_for(stranger).get("/models/").content.decode()
+
+
+def test_delete_is_in_the_menu_for_the_owner(client_for, owner, model):
+    assert f"/models/{model.uuid}/delete/" in client_for(owner).get("/models/").content.decode()
+
+
+def test_delete_is_in_the_menu_for_an_admin_member(client_for, admin_member, model):
+    html = client_for(admin_member).get("/models/").content.decode()
+    assert f"/models/{model.uuid}/delete/" in html
+
+
+@pytest.mark.parametrize("who", ["viewer", "editor"])
+def test_delete_is_not_in_the_menu_for_viewers_and_editors(client_for, model, who, request):
+    html = client_for(request.getfixturevalue(who)).get("/models/").content.decode()
+    assert "pipeline-demo-0412" in html
+    assert f"/models/{model.uuid}/delete/" not in html
+
+
+def test_operations_not_built_yet_are_shown_disabled_with_a_reason(client_for, owner, model):
+    html = client_for(owner).get("/models/").content.decode()
+    for name in ("Playground", "Create API endpoint", "Fine-tune"):
+        assert re.search(rf"<button [^>]*disabled[^>]*>{name}<small>Not available yet", html)
+
+
+def test_table_view_lists_rows_with_latest_version_and_actions(
+    client_for, owner, model, add_version
+):
+    add_version(model, name="v1")
+    add_version(model, name="release-2")
+    html = client_for(owner).get("/models/", {"view": "table"}).content.decode()
+    assert html.count('data-testid="model-row"') == 1
+    assert "<td>release-2</td>" in html
+    assert f"/models/{model.uuid}/edit/" in html
+    assert f"/models/{model.uuid}/delete/" in html
+
+
+def test_table_view_hides_edit_and_delete_from_a_viewer(client_for, viewer, model):
+    html = client_for(viewer).get("/models/", {"view": "table"}).content.decode()
+    assert html.count('data-testid="model-row"') == 1
+    assert f"/models/{model.uuid}/edit/" not in html
+    assert f"/models/{model.uuid}/delete/" not in html
+
+
+@pytest.mark.parametrize("size", [8, 48])
+def test_the_list_is_a_fixed_number_of_queries(
+    client_for, owner, many_models, size, django_assert_num_queries
+):
+    many_models(50)
+    client = client_for(owner)
+    with django_assert_num_queries(7):
+        response = client.get("/models/", {"page_size": size})
+    assert len(titles(response)) == size
+
+
+def test_the_list_is_a_fixed_number_of_queries_for_a_share_recipient(
+    client_for, owner, stranger, many_models, django_assert_num_queries
+):
+    for model in many_models(20):
+        ShareFactory(model=model, user=stranger, role=Role.ADMIN)
+    client = client_for(stranger)
+    with django_assert_num_queries(7):
+        html = client.get("/models/", {"page_size": 12}).content.decode()
+    assert html.count("/delete/?next=") == 12
+
+
+def test_a_long_result_is_counted_only_so_far_ahead(client_for, owner, settings, monkeypatch):
+    monkeypatch.setattr("models_app.catalog.listing.COUNT_AHEAD", 5)
+    AIModelFactory.create_batch(9, owner=owner)
+    html = client_for(owner).get("/models/", {"page_size": 4}).content.decode()
+    assert "1–4 of more than 5 models" in html
+    assert 'href="?page_size=4&amp;page=2"' in html
+
+
+def test_the_count_grows_as_the_user_pages_forward(client_for, owner, monkeypatch):
+    monkeypatch.setattr("models_app.catalog.listing.COUNT_AHEAD", 5)
+    AIModelFactory.create_batch(9, owner=owner)
+    response = client_for(owner).get("/models/", {"page_size": 4, "page": 3})
+    assert len(titles(response)) == 1
+    assert "9–9 of 9 models" in response.content.decode()
+
+
+def test_clearing_filters_also_drops_malformed_parameters(client_for, owner, model):
+    html = (
+        client_for(owner)
+        .get("/models/", {"q": "nothing-like-this", "page_size": "7", "view": "table"})
+        .content.decode()
+    )
+    assert 'href="?view=table"' in html
