@@ -8,6 +8,8 @@ import logging
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import FileResponse
 from django.shortcuts import render
 
 from models_app.catalog.models import AIModel
@@ -46,11 +48,20 @@ class DownloadAllowlistMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if hands_out_content(response) and not getattr(request, "allowlist_checked", False):
+            # A content view that was not declared a download route: fail loudly rather
+            # than hand out bytes the allowlist never saw.
+            response.close()
+            raise ImproperlyConfigured(
+                f"{request.path} returned file content from a view not marked @download_route"
+            )
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not is_download_route(view_func):
             return None
+        request.allowlist_checked = True
         # Only a model the caller may see is checked here; for any other the view answers 404,
         # so a refusal never reveals that a model exists.
         allowlist = (
@@ -71,9 +82,24 @@ class DownloadAllowlistMiddleware:
             request.path,
         )
         request.allowlist_refused_address = address
+        _record_refusal(request, view_kwargs.get("ref"), address)
         return render(
             request,
             "allowlist/refused.html",
             {"address": address or request.META.get("REMOTE_ADDR", "")},
             status=403,
         )
+
+
+def hands_out_content(response) -> bool:
+    """File content: a FileResponse, or any response its view flagged `hands_out_content`
+    (streamed zips, presigned redirects)."""
+    return isinstance(response, FileResponse) or getattr(response, "hands_out_content", False)
+
+
+def _record_refusal(request, ref, address):
+    from models_app.audit.models import AuditAction
+    from models_app.audit.services import audit_record
+
+    model = AIModel.objects.filter(uuid=ref).first()
+    audit_record(request, AuditAction.DOWNLOAD_REFUSED, model, path=request.path)

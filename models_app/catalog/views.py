@@ -8,6 +8,7 @@ from models_app.audit.services import audit_record
 from models_app.sharing.policy import Action, allowed_actions, get_model_for
 from models_app.tags.models import TagCategory
 from models_app.tags.services import tag_suggestions
+from models_app.versions.services import version_facts
 
 from .cards import card_for, preview_card
 from .forms import TAG_FIELDS, ModelForm
@@ -90,7 +91,7 @@ def model_detail_view(request, ref):
     model = get_model_for(request, ref, Action.VIEW)
     context = {
         "model": model,
-        "card": card_for(model),
+        "card": card_for(model, **version_facts(model)),
         "actions": allowed_actions(request.user, model),
         "tab": "card",
     }
