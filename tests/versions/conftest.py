@@ -152,9 +152,7 @@ def upload_multipart(client, version, files: dict[str, bytes], **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     uploads = [SimpleUploadedFile("upload.bin", data) for data in files.values()]
-    return client.post(
-        upload_url(version), {"files": uploads, "paths": list(files)}, **extra
-    )
+    return client.post(upload_url(version), {"files": uploads, "paths": list(files)}, **extra)
 
 
 def upload_raw(client, version, path: str, data: bytes, **extra):

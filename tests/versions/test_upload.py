@@ -197,7 +197,10 @@ def test_people_without_access_get_404_on_upload(client_for, version, who, reque
 
 
 def test_upload_needs_post(client_for, owner, version):
-    assert client_for(owner).get(f"/models/{version.model.uuid}/versions/v1/upload/").status_code == 405
+    assert (
+        client_for(owner).get(f"/models/{version.model.uuid}/versions/v1/upload/").status_code
+        == 405
+    )
 
 
 def test_upload_without_csrf_token_is_refused(owner, version):
