@@ -18,7 +18,7 @@
   const text = (name) => form.querySelector(`[data-text-${name}]`).textContent;
   const queue = [];
   let running = 0;
-  const PARALLEL = 2;
+  const PARALLEL = 1; // one at a time: a big file gets the whole link
 
   function addItem(file, path) {
     const node = template.content.firstElementChild.cloneNode(true);
@@ -85,9 +85,16 @@
     while (running < PARALLEL && queue.length) send(queue.shift());
   }
 
+  // A chosen folder's contents keep their paths inside it (as `import_model` does);
+  // dropped folders keep their own names, since several may be dropped at once.
+  function insideChosenFolder(file) {
+    const parts = (file.webkitRelativePath || file.name).split("/");
+    return parts.length > 1 ? parts.slice(1).join("/") : parts[0];
+  }
+
   function addFiles(files, useRelativePath) {
     for (const file of files) {
-      addItem(file, (useRelativePath && file.webkitRelativePath) || file.name);
+      addItem(file, useRelativePath ? insideChosenFolder(file) : file.name);
     }
     pump();
   }

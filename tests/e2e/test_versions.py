@@ -1,0 +1,67 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from models_app.versions.models import VersionFile
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WEIGHTS = bytes(range(256)) * 4096  # 1 MiB
+
+
+@pytest.fixture
+def model_folder(tmp_path):
+    root = tmp_path / "my-model"
+    (root / "artifacts").mkdir(parents=True)
+    (root / "config.json").write_bytes(b'{"hidden_size": 64}')
+    (root / "README.md").write_text("# my model\n", encoding="utf-8")
+    (root / "artifacts" / "model.bin").write_bytes(WEIGHTS)
+    return root
+
+
+def test_create_version_upload_folder_browse_and_download(
+    page, sign_in, owner, model, model_folder, tmp_path
+):
+    sign_in(owner)
+    page.goto(model.get_absolute_url())
+    page.click("nav.tabs >> text=Versions")
+    page.click("text=Create the first version")
+    page.select_option("select[name=status]", "training")
+    page.fill("input[name=tags]", "fp16, demo")
+    page.click("button:has-text('Create version')")
+    page.wait_for_url(re.compile(r"/versions/v1/$"))
+
+    page.set_input_files("input[data-folder-input]", str(model_folder))
+    items = page.locator(".upload-item")
+    expect(items).to_have_count(3)
+    for index in range(3):
+        expect(items.nth(index).locator("progress")).to_have_attribute("value", "100")
+        expect(items.nth(index)).to_have_class(re.compile(r"\bdone\b"))
+    page.screenshot(path="/tmp/wt4-version-upload.png", full_page=True)
+
+    rows = page.get_by_test_id("file-row")
+    expect(rows).to_have_count(3)
+    page.click("[data-testid=file-row] >> text=artifacts/")
+    expect(page.locator("[data-testid=file-row][data-path='artifacts/model.bin']")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?path=artifacts/$"))
+    page.screenshot(path="/tmp/wt4-file-browser.png", full_page=True)
+
+    with page.expect_download() as info:
+        page.click("[data-path='artifacts/model.bin'] >> text=Download")
+    saved = tmp_path / "downloaded.bin"
+    info.value.save_as(saved)
+    assert saved.read_bytes() == WEIGHTS
+    assert VersionFile.objects.get(path="artifacts/model.bin").sha256
+
+
+def test_versions_tab_lists_the_version_with_its_status(page, sign_in, owner, model):
+    from tests.versions.factories import VersionFactory
+
+    VersionFactory(model=model, number=1, name="v1", status="deployed", tags=["prod"])
+    sign_in(owner)
+    page.goto(f"/models/{model.uuid}/versions/")
+    row = page.get_by_test_id("version-row")
+    expect(row).to_have_count(1)
+    expect(row.locator(".status")).to_have_text("Deployed")
+    page.screenshot(path="/tmp/wt4-versions-tab.png", full_page=True)
