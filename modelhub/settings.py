@@ -112,6 +112,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
 S3_BUCKET = env.str("MODELHUB_S3_BUCKET", default="")
+# With S3, a file of a model without an allowlist may be handed out as a redirect to a
+# presigned URL valid this many seconds; 0 streams every download through the hub.
+S3_PRESIGNED_SECONDS = env.int("MODELHUB_S3_PRESIGNED_SECONDS", default=0)
 if S3_BUCKET:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",

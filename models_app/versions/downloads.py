@@ -7,7 +7,8 @@ HEAD, refused or broken-off requests.
 import re
 from functools import partial
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from zipstream import ZIP_STORED, ZipStream
 
@@ -51,6 +52,20 @@ def _count_when_complete(iterator, on_complete):
     yield from iterator
     if on_complete is not None:
         on_complete()
+
+
+def presigned_redirect(request, file: VersionFile, allowlist: str):
+    """With S3 and MODELHUB_S3_PRESIGNED_SECONDS, a model without an allowlist may send the
+    caller (already checked) to a short-lived presigned URL; None means stream instead.
+    A model with an allowlist never does: a presigned URL works from any address."""
+    seconds = settings.S3_PRESIGNED_SECONDS
+    if allowlist or not seconds or request.method != "GET" or not blobs.is_remote():
+        return None
+    disposition = content_disposition_header(True, file_name(file.path))
+    response = HttpResponseRedirect(blobs.presigned_url(file.storage_key, disposition, seconds))
+    response.hands_out_content = True
+    file_count_download(file.pk)
+    return response
 
 
 def file_response(request, file: VersionFile):

@@ -278,8 +278,10 @@ def file_download_view(request, ref, name, path):
     file = VersionFile.objects.filter(version=version, path=path).first()
     if file is None:
         raise Http404(_("No such file in this version."))
-    response = downloads.file_response(request, file)
-    if request.method == "GET" and response.status_code in (200, 206):
+    response = downloads.presigned_redirect(
+        request, file, model.ip_allowlist
+    ) or downloads.file_response(request, file)
+    if request.method == "GET" and response.status_code in (200, 206, 302):
         audit_record(request, AuditAction.DOWNLOADED, model, version=name, path=path)
     return response
 

@@ -1,5 +1,7 @@
 import io
+import time
 import zipfile
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import reverse
@@ -167,3 +169,39 @@ def test_version_delete_leaves_no_object(
     assert response.status_code == 302
     assert not ModelVersion.objects.filter(pk=stored.pk).exists()
     assert backend.keys() == []
+
+
+def test_s3_without_allowlist_may_redirect_to_a_short_presigned_url(
+    s3, client_for, owner, version, settings
+):
+    import requests
+
+    settings.S3_PRESIGNED_SECONDS = 120
+    upload_multipart(client_for(owner), version, {"config.json": CONFIG})
+    response = client_for(owner).get(file_url(version, "config.json"))
+    assert response.status_code == 302
+    query = parse_qs(urlparse(response["Location"]).query)
+    assert 100 <= int(query["Expires"][0]) - time.time() <= 120
+    assert requests.get(response["Location"], timeout=10).content == CONFIG
+    assert VersionFile.objects.get().download_count == 1
+
+
+def test_s3_with_allowlist_always_streams(s3, client_for, owner, version, settings):
+    settings.S3_PRESIGNED_SECONDS = 120
+    version.model.ip_allowlist = "127.0.0.0/8"
+    version.model.save()
+    upload_multipart(client_for(owner), version, {"config.json": CONFIG})
+    response = client_for(owner).get(file_url(version, "config.json"))
+    assert response.status_code == 200
+    assert body(response) == CONFIG
+
+
+def test_presigned_redirect_is_refused_outside_the_allowlist_too(
+    s3, client_for, owner, version, settings
+):
+    settings.S3_PRESIGNED_SECONDS = 120
+    upload_multipart(client_for(owner), version, {"config.json": CONFIG})
+    version.model.ip_allowlist = "10.0.0.0/8"
+    version.model.save()
+    response = client_for(owner).get(file_url(version, "config.json"), REMOTE_ADDR="192.0.2.1")
+    assert response.status_code == 403
