@@ -205,3 +205,14 @@ def test_presigned_redirect_is_refused_outside_the_allowlist_too(
     version.model.save()
     response = client_for(owner).get(file_url(version, "config.json"), REMOTE_ADDR="192.0.2.1")
     assert response.status_code == 403
+
+
+def test_zip_keeps_japanese_paths(backend, client_for, owner, version):
+    upload_multipart(client_for(owner), version, {"重み/モデル.bin": CONFIG})
+    archive = zipfile.ZipFile(io.BytesIO(body(client_for(owner).get(zip_url(version)))))
+    assert archive.read("重み/モデル.bin") == CONFIG
+
+
+def test_empty_version_zip_is_a_valid_empty_archive(client_for, owner, version):
+    response = client_for(owner).get(zip_url(version))
+    assert zipfile.ZipFile(io.BytesIO(body(response))).namelist() == []
