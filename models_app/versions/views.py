@@ -96,6 +96,7 @@ def version_detail_view(request, ref, name):
                 "version": version,
                 "listing": listing,
                 "actions": allowed_actions(request.user, model),
+                "oob": True,
             },
         )
     return _page(request, model, "versions/version_detail.html", version=version, listing=listing)

@@ -97,3 +97,13 @@ def test_folder_filter_is_case_sensitive(client_for, owner, version):
     upload_multipart(client_for(owner), version, {"A/x.bin": b"1", "a/y.bin": b"2"})
     html = client_for(owner).get(page_url(version, "a/")).content.decode()
     assert rows(html) == ["a/y.bin"]
+
+
+def test_htmx_refresh_also_updates_the_version_size(filled, client_for, owner):
+    html = (
+        client_for(owner)
+        .get(page_url(filled), headers={"HX-Request": "true", "HX-Target": "file-browser"})
+        .content.decode()
+    )
+    assert 'id="version-facts" hx-swap-oob="true"' in html
+    assert "1.0\xa0KB" in html
