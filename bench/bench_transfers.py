@@ -192,6 +192,29 @@ class Bench:
         print(label, self.results[label], flush=True)
         return throughput
 
+    def compare(self, name, hub_server, hub_action, ref_label, ref_server, ref_action):
+        """Alternates hub and reference runs (the machine is noisy: both see the same noise)."""
+        hub_runs, ref_runs = [], []
+        for _ in range(self.args.runs):
+            hub_runs.append(rate(*hub_action()))
+            ref_runs.append(rate(*ref_action()))
+        hub, ref = statistics.median(hub_runs), statistics.median(ref_runs)
+        self.results[f"{name} hub (local)"] = {
+            "GB/s": round(hub, 3),
+            "runs": [round(r, 3) for r in hub_runs],
+            "peak_rss_mib": round(hub_server.peak_rss_mib(), 1),
+        }
+        self.results[f"{name} {ref_label}"] = {
+            "GB/s": round(ref, 3),
+            "runs": [round(r, 3) for r in ref_runs],
+        }
+        if ref_server is not None:
+            self.results[f"{name} {ref_label}"]["peak_rss_mib"] = round(
+                ref_server.peak_rss_mib(), 1
+            )
+        self.results[f"{name} ratio hub/{ref_label}"] = round(hub / ref, 2)
+        print(name, hub_runs, ref_runs, flush=True)
+
     def local(self):
         size = self.args.size_mib * MIB
         data = self.work / "local"
@@ -199,32 +222,31 @@ class Bench:
         seed = self.seed(env)
         big = self.work / "big.bin"
         make_file(big, size)
-        port = free_port()
+        port, ref_port = free_port(), free_port()
 
-        # Upload through the hub vs the minimal WSGI app, alternating.
-        hub = self.phase(
-            "upload hub (local)", env, port,
-            lambda: self.upload(port, seed, "big", "big.bin", big), self.args.runs,
-        )  # fmt: skip
+        # Upload through the hub vs the minimal WSGI app, each under its own gunicorn.
         ref_dir = self.work / "ref-uploads"
         ref_dir.mkdir()
         ref_env = {**env, "BENCH_UPLOAD_DIR": str(ref_dir), "PYTHONPATH": str(ROOT / "bench")}
-        ref_server = gunicorn("wsgi_upload_ref:application", ref_env, port)
-        figures = []
+
+        def ref_upload():
+            figures = post_file(ref_port, "/", big, {})
+            for leftover in ref_dir.iterdir():
+                leftover.unlink()
+            return figures
+
+        hub_server = gunicorn("modelhub.wsgi:application", env, port)
+        ref_server = gunicorn("wsgi_upload_ref:application", ref_env, ref_port)
         try:
-            wait_for(f"http://127.0.0.1:{port}/")
-            for _ in range(self.args.runs):
-                figures.append(post_file(port, "/", big, {}))
-                for leftover in ref_dir.iterdir():
-                    leftover.unlink()
-            ref = statistics.median(rate(n, s) for n, s in figures)
-            self.results["upload reference WSGI app"] = {
-                "GB/s": round(ref, 3), "peak_rss_mib": round(ref_server.peak_rss_mib(), 1),
-            }  # fmt: skip
-            print("upload reference WSGI app", self.results["upload reference WSGI app"])
+            wait_for(f"http://127.0.0.1:{port}/healthz")
+            wait_for(f"http://127.0.0.1:{ref_port}/")
+            self.compare(
+                "upload", hub_server, lambda: self.upload(port, seed, "big", "big.bin", big),
+                "reference WSGI app", ref_server, ref_upload,
+            )  # fmt: skip
         finally:
+            hub_server.stop()
             ref_server.stop()
-        self.results["upload ratio hub/reference"] = round(hub / ref, 2)
 
         # Download of the stored object through the hub vs nginx serving that very file.
         key = subprocess.run(
@@ -232,25 +254,19 @@ class Bench:
             env=env, check=True, capture_output=True, text=True,
         ).stdout.strip()  # fmt: skip
         url = f"http://127.0.0.1:{port}/models/{seed['ref']}/versions/big/files/big.bin"
-        nginx_port = free_port()
-        nginx = self.nginx(data / "media", nginx_port)
+        nginx = self.nginx(data / "media", ref_port)
+        hub_server = gunicorn("modelhub.wsgi:application", env, port)
         try:
-            wait_for(f"http://127.0.0.1:{nginx_port}/{key}")
-            hub = self.phase(
-                "download hub (local, gunicorn sendfile)", env, port,
-                lambda: curl([*self.auth(seed), url]), self.args.runs,
+            wait_for(f"http://127.0.0.1:{port}/healthz")
+            wait_for(f"http://127.0.0.1:{ref_port}/{key}")
+            self.compare(
+                "download", hub_server, lambda: curl([*self.auth(seed), url]),
+                "nginx sendfile", None, lambda: curl([f"http://127.0.0.1:{ref_port}/{key}"]),
             )  # fmt: skip
-            figures = [
-                curl([f"http://127.0.0.1:{nginx_port}/{key}"]) for _ in range(self.args.runs)
-            ]
-            ref = statistics.median(rate(n, s) for n, s in figures)
-            self.results["download nginx sendfile"] = {"GB/s": round(ref, 3)}
-            print("download nginx sendfile", self.results["download nginx sendfile"])
         finally:
+            hub_server.stop()
             nginx.stop()
-        self.results["download ratio hub/nginx"] = round(hub / ref, 2)
 
-        # Zip of a version of N files (hard links of one file: same bytes, little disk).
         self.zip_phase("zip hub (local)", env, port, seed, data)
         big.unlink()
 
