@@ -2,6 +2,9 @@
 
 Every view that hands out file content is marked with `@download_route`; this middleware
 runs before such a view, and a test walks the URLconf so no download route goes unmarked.
+As a last net, file content (a FileResponse, or a response flagged `hands_out_content`)
+coming from an unmarked view under a model's `ref` raises ImproperlyConfigured (a 500)
+instead of being sent.
 """
 
 import logging
@@ -49,7 +52,11 @@ class DownloadAllowlistMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if hands_out_content(response) and not getattr(request, "allowlist_checked", False):
+        if (
+            hands_out_content(response)
+            and _names_a_model(request)
+            and not getattr(request, "allowlist_checked", False)
+        ):
             # A content view that was not declared a download route: fail loudly rather
             # than hand out bytes the allowlist never saw.
             response.close()
@@ -95,6 +102,11 @@ def hands_out_content(response) -> bool:
     """File content: a FileResponse, or any response its view flagged `hands_out_content`
     (streamed zips, presigned redirects)."""
     return isinstance(response, FileResponse) or getattr(response, "hands_out_content", False)
+
+
+def _names_a_model(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "ref" in match.kwargs
 
 
 def _record_refusal(request, ref, address):
