@@ -223,8 +223,24 @@ class Bench:
         big = self.work / "big.bin"
         make_file(big, size)
         port, ref_port = free_port(), free_port()
+        phases = self.args.phases
+        if "upload" in phases:
+            self.upload_phase(env, seed, big, port, ref_port)
+        if "download" in phases:
+            if "upload" not in phases:
+                server = gunicorn("modelhub.wsgi:application", env, port)
+                try:
+                    wait_for(f"http://127.0.0.1:{port}/healthz")
+                    self.upload(port, seed, "big", "big.bin", big)
+                finally:
+                    server.stop()
+            self.download_phase(env, seed, data, port, ref_port)
+        big.unlink()
+        if "zip" in phases:
+            self.zip_phase("zip hub (local)", env, port, seed, data)
 
-        # Upload through the hub vs the minimal WSGI app, each under its own gunicorn.
+    def upload_phase(self, env, seed, big, port, ref_port):
+        """Upload through the hub vs the minimal WSGI app, each under its own gunicorn."""
         ref_dir = self.work / "ref-uploads"
         ref_dir.mkdir()
         ref_env = {**env, "BENCH_UPLOAD_DIR": str(ref_dir), "PYTHONPATH": str(ROOT / "bench")}
@@ -248,7 +264,8 @@ class Bench:
             hub_server.stop()
             ref_server.stop()
 
-        # Download of the stored object through the hub vs nginx serving that very file.
+    def download_phase(self, env, seed, data, port, ref_port):
+        """Download of the stored object through the hub vs nginx serving that very file."""
         key = subprocess.run(
             [PY, str(ROOT / "bench/transfers_seed.py"), "key", seed["ref"], "big", "big.bin"],
             env=env, check=True, capture_output=True, text=True,
@@ -266,9 +283,6 @@ class Bench:
         finally:
             hub_server.stop()
             nginx.stop()
-
-        self.zip_phase("zip hub (local)", env, port, seed, data)
-        big.unlink()
 
     def zip_phase(self, label, env, port, seed, data, total_mib=None, files=None):
         total = (total_mib or self.args.zip_mib) * MIB
@@ -355,8 +369,12 @@ def main():
     parser.add_argument("--zip-files", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--s3", action="store_true", help="Also measure against moto.")
+    parser.add_argument(
+        "--phases", default="upload,download,zip", help="Local phases to run (comma list)."
+    )
     parser.add_argument("--s3-size-mib", type=int, default=256)
     args = parser.parse_args()
+    args.phases = set(args.phases.split(","))
     work = Path(tempfile.mkdtemp(prefix="modelhub-bench-"))
     work.chmod(0o755)  # nginx's worker (not root) reads the stored file
     bench = Bench(args, work)
