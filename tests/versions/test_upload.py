@@ -215,3 +215,38 @@ def test_upload_without_csrf_token_is_refused(owner, version):
 def test_upload_into_unknown_version_is_404(client_for, owner, model):
     version = ModelVersion(model=model, name="nope")
     assert upload_raw(client_for(owner), version, "a.bin", CONFIG).status_code == 404
+
+
+def test_an_empty_file_round_trips(backend, client_for, owner, version):
+    client = client_for(owner)
+    # Browsers send "Content-Length: 0"; the test client leaves it out for an empty body.
+    assert upload_raw(client, version, "empty.txt", b"", CONTENT_LENGTH="0").status_code == 201
+    response = client.get(file_url(version, "empty.txt"))
+    assert response["Content-Length"] == "0"
+    assert b"".join(response.streaming_content) == b""
+    assert VersionFile.objects.get().sha256 == sha256(b"")
+
+
+def test_raw_upload_needs_a_path_header(client_for, owner, version):
+    response = client_for(owner).post(
+        f"/models/{version.model.uuid}/versions/v1/upload/",
+        data=b"x",
+        content_type="application/octet-stream",
+    )
+    assert response.status_code == 400
+    assert "X-Upload-Path" in response.json()["error"]
+
+
+def test_upload_is_audited_with_its_hash(client_for, owner, version):
+    from models_app.audit.models import AuditAction, AuditEvent
+
+    upload_raw(client_for(owner), version, "a.bin", CONFIG)
+    event = AuditEvent.objects.get(action=AuditAction.FILE_UPLOADED)
+    assert event.details["path"] == "a.bin"
+    assert event.details["sha256"] == sha256(CONFIG)
+
+
+def test_raw_upload_without_content_length_is_411(client_for, owner, version):
+    response = upload_raw(client_for(owner), version, "a.bin", b"")
+    assert response.status_code == 411
+    assert not VersionFile.objects.exists()
