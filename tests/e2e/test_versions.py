@@ -65,3 +65,26 @@ def test_versions_tab_lists_the_version_with_its_status(page, sign_in, owner, mo
     expect(row).to_have_count(1)
     expect(row.locator(".status")).to_have_text("Deployed")
     page.screenshot(path="/tmp/wt4-versions-tab.png", full_page=True)
+
+
+def test_dropped_files_are_uploaded(page, sign_in, owner, model):
+    from tests.versions.factories import VersionFactory
+
+    VersionFactory(model=model, number=1, name="v1")
+    sign_in(owner)
+    page.goto(f"/models/{model.uuid}/versions/v1/")
+    page.evaluate(
+        """() => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File(["alpha"], "a.txt"));
+          transfer.items.add(new File(["bravo!"], "b.txt"));
+          const zone = document.querySelector("[data-drop-zone]");
+          zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true }));
+        }"""
+    )
+    expect(page.locator(".upload-item.done")).to_have_count(2)
+    expect(page.get_by_test_id("file-row")).to_have_count(2)
+    assert sorted(VersionFile.objects.values_list("path", "size_bytes")) == [
+        ("a.txt", 5),
+        ("b.txt", 6),
+    ]
