@@ -26,6 +26,7 @@ urlpatterns = [
     path("versions/<str:name>/edit/", views.version_edit_view, name="edit"),
     path("versions/<str:name>/delete/", views.version_delete_view, name="delete"),
     path("versions/<str:name>/upload/", views.version_upload_view, name="upload"),
+    path("versions/<str:name>/delete-file/", views.file_delete_view, name="delete_file"),
     *download_urlpatterns,
 ]
 

@@ -1,11 +1,12 @@
 import mimetypes
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,6 +26,7 @@ from .services import (
     Incoming,
     StorageFailed,
     VersionNameTaken,
+    file_delete,
     files_store,
     latest_version,
     next_version_name,
@@ -139,6 +141,23 @@ def version_delete_view(request, ref, name):
     audit_record(request, AuditAction.VERSION_DELETED, model, version=name, files=len(keys))
     messages.success(request, _("Version “%(name)s” deleted.") % {"name": name})
     return redirect("versions:tab", ref=model.uuid)
+
+
+@require_POST
+def file_delete_view(request, ref, name):
+    """Deletes one file (`path` in the form); its object goes once the transaction commits."""
+    model = get_model_for(request, ref, Action.DELETE)
+    version = _version(model, name)
+    path = request.POST.get("path", "")
+    file = VersionFile.objects.filter(version=version, path=path).first()
+    if file is None:
+        raise Http404(_("No such file in this version."))
+    file_delete(file)
+    audit_record(request, AuditAction.FILE_DELETED, model, version=name, path=path)
+    messages.success(request, _("“%(path)s” deleted.") % {"path": path})
+    folder = path.rpartition("/")[0]
+    url = reverse("versions:detail", kwargs={"ref": model.uuid, "name": name})
+    return redirect(f"{url}?path={quote(folder + '/')}" if folder else url)
 
 
 @csrf_exempt

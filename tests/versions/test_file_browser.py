@@ -79,6 +79,7 @@ def test_viewer_sees_files_but_no_upload_form(filled, client_for, viewer):
     html = client_for(viewer).get(page_url(filled)).content.decode()
     assert rows(html) == ["artifacts/", "config.json"]
     assert "data-uploader" not in html
+    assert "delete-file" not in html
 
 
 def test_editor_sees_the_upload_form_with_progress_template(filled, client_for, editor):

@@ -250,3 +250,42 @@ def test_raw_upload_without_content_length_is_411(client_for, owner, version):
     response = upload_raw(client_for(owner), version, "a.bin", b"")
     assert response.status_code == 411
     assert not VersionFile.objects.exists()
+
+
+def delete_file(client, version, path):
+    return client.post(f"/models/{version.model.uuid}/versions/v1/delete-file/", {"path": path})
+
+
+def test_admin_deletes_a_file_and_its_object(
+    backend, client_for, owner, version, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    upload_multipart(client, version, {"dir/a.bin": WEIGHTS, "b.json": CONFIG})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = delete_file(client, version, "dir/a.bin")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?path=dir/")
+    remaining = VersionFile.objects.get()
+    assert backend.keys() == [remaining.storage_key]
+    version.refresh_from_db()
+    assert version.size_bytes == len(CONFIG)
+    assert AIModel.objects.get(pk=version.model_id).storage_bytes == len(CONFIG)
+
+
+def test_file_delete_is_audited(client_for, owner, version):
+    from models_app.audit.models import AuditAction, AuditEvent
+
+    client = client_for(owner)
+    upload_raw(client, version, "a.bin", CONFIG)
+    delete_file(client, version, "a.bin")
+    assert AuditEvent.objects.get(action=AuditAction.FILE_DELETED).details["path"] == "a.bin"
+
+
+def test_editor_may_not_delete_files(client_for, owner, editor, version):
+    upload_raw(client_for(owner), version, "a.bin", CONFIG)
+    assert delete_file(client_for(editor), version, "a.bin").status_code == 403
+    assert VersionFile.objects.exists()
+
+
+def test_deleting_an_unknown_file_is_404(client_for, owner, version):
+    assert delete_file(client_for(owner), version, "nope.bin").status_code == 404
