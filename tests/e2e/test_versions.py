@@ -38,14 +38,12 @@ def test_create_version_upload_folder_browse_and_download(
     for index in range(3):
         expect(items.nth(index).locator("progress")).to_have_attribute("value", "100")
         expect(items.nth(index)).to_have_class(re.compile(r"\bdone\b"))
-    page.screenshot(path="/tmp/wt4-version-upload.png", full_page=True)
 
     rows = page.get_by_test_id("file-row")
     expect(rows).to_have_count(3)
     page.click("[data-testid=file-row] >> text=artifacts/")
     expect(page.locator("[data-testid=file-row][data-path='artifacts/model.bin']")).to_be_visible()
     expect(page).to_have_url(re.compile(r"\?path=artifacts/$"))
-    page.screenshot(path="/tmp/wt4-file-browser.png", full_page=True)
 
     with page.expect_download() as info:
         page.click("[data-path='artifacts/model.bin'] >> text=Download")
@@ -64,7 +62,6 @@ def test_versions_tab_lists_the_version_with_its_status(page, sign_in, owner, mo
     row = page.get_by_test_id("version-row")
     expect(row).to_have_count(1)
     expect(row.locator(".status")).to_have_text("Deployed")
-    page.screenshot(path="/tmp/wt4-versions-tab.png", full_page=True)
 
 
 def test_dropped_files_are_uploaded(page, sign_in, owner, model):
