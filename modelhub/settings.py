@@ -138,7 +138,15 @@ S3_ADDRESSING_STYLE = env.str(
 if S3_ADDRESSING_STYLE not in ("auto", "path", "virtual"):
     raise ImproperlyConfigured("MODELHUB_S3_ADDRESSING_STYLE must be auto, path or virtual.")
 S3_BUCKET = env.str("MODELHUB_S3_BUCKET", default="")
+# With S3, a file of a model without an allowlist may be handed out as a redirect to a
+# presigned URL valid this many seconds; 0 streams every download through the hub.
+S3_PRESIGNED_SECONDS = env.int("MODELHUB_S3_PRESIGNED_SECONDS", default=0)
 if S3_BUCKET:
+    from boto3.s3.transfer import TransferConfig
+
+    # Uploads stream in 8 MiB parts, at most 4 of them in memory at once (flat memory).
+    _transfer = TransferConfig(max_concurrency=4)
+    _transfer.max_in_memory_upload_chunks = 4
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -152,6 +160,7 @@ if S3_BUCKET:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 300,
+            "transfer_config": _transfer,
         },
     }
 else:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("models_app.accounts.urls")),
     path("models/", include("models_app.catalog.urls")),
     # versions routes
+    path("models/<uuid:ref>/", include("models_app.versions.urls")),
     # sharing routes
     path("", include("models_app.sharing.urls")),
     # audit routes

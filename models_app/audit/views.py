@@ -2,8 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from models_app.catalog.cards import card_for
-from models_app.sharing.policy import Action, allowed_actions, get_model_for
+from models_app.catalog.cards import detail_context
+from models_app.sharing.policy import Action, get_model_for
 
 from .models import AuditEvent
 
@@ -16,11 +16,5 @@ def model_activity_view(request, ref):
     model = get_model_for(request, ref, Action.MANAGE_SHARING)
     events = AuditEvent.objects.filter(model_ref=model.uuid).order_by("-created_at", "-id")
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "model": model,
-        "card": card_for(model),
-        "actions": allowed_actions(request.user, model),
-        "tab": "activity",
-        "page": page,
-    }
+    context = detail_context(request, model, "activity", page=page)
     return render(request, "audit/model_activity.html", context)

@@ -52,6 +52,35 @@ def card_for(model: AIModel, **facts) -> ModelCard:
     )
 
 
+def detail_card(model: AIModel) -> ModelCard:
+    """The header card of every page of one model, its counts read in one query."""
+    facts = (
+        AIModel.objects.with_card_facts()
+        .filter(pk=model.pk)
+        .values("versions_total", "shares_total", "latest_version_name")
+        .get()
+    )
+    return card_for(
+        model,
+        versions_count=facts["versions_total"],
+        access_count=1 + facts["shares_total"],
+        latest_version=facts["latest_version_name"] or "",
+    )
+
+
+def detail_context(request, model: AIModel, tab: str, **extra) -> dict:
+    """What every tab of a model's page needs for its header, tabs and action buttons."""
+    from models_app.sharing.policy import allowed_actions
+
+    return {
+        "model": model,
+        "card": detail_card(model),
+        "actions": allowed_actions(request.user, model),
+        "tab": tab,
+        **extra,
+    }
+
+
 def preview_card(
     model: AIModel, tags_by_category: dict[str, list[str]], avatar_file, dated: bool = False
 ) -> ModelCard:

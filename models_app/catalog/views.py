@@ -7,12 +7,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from models_app.allowlist.middleware import allowlist_exempt
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
-from models_app.sharing.policy import Action, allowed_actions, get_model_for
+from models_app.sharing.policy import Action, get_model_for
 
 from .avatars import keep_token
-from .cards import avatar_url, card_for, preview_card
+from .cards import avatar_url, card_for, detail_context, preview_card
 from .forms import TAG_FIELDS, ModelForm
 from .listing import list_context, model_list
 from .models import AIModel
@@ -126,13 +127,7 @@ def model_preview_view(request, ref=None):
 def model_detail_view(request, ref):
     model = get_model_for(request, ref, Action.VIEW)
     model_record_view(model, request.user)
-    context = {
-        "model": model,
-        "card": card_for(model),
-        "actions": allowed_actions(request.user, model),
-        "tab": "card",
-    }
-    return render(request, "catalog/model_detail.html", context)
+    return render(request, "catalog/model_detail.html", detail_context(request, model, "card"))
 
 
 @require_safe
@@ -173,6 +168,7 @@ def model_delete_view(request, ref):
     return render(request, "catalog/model_delete.html", context)
 
 
+@allowlist_exempt
 @require_safe
 def model_avatar_view(request, ref):
     model = get_model_for(request, ref, Action.VIEW)

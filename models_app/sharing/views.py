@@ -14,7 +14,7 @@ from models_app.accounts.models import User, normalize_email
 from models_app.accounts.services import user_create
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
-from models_app.catalog.cards import card_for
+from models_app.catalog.cards import detail_context
 
 from .forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
 from .models import Invitation, Role
@@ -47,11 +47,8 @@ def _render(request, model, form=None, row_errors=None, notices=(), status=200):
     rows = sharing_rows(model)
     for row in rows:
         row.error = (row_errors or {}).get(row.email, "")
-    context = {
-        "model": model,
-        "card": card_for(model),
-        "actions": actions,
-        "tab": "sharing",
+    context = detail_context(request, model, "sharing")
+    context |= {
         "rows": rows,
         "member_count": sum(1 for row in rows if not row.is_pending),
         "pending_count": sum(1 for row in rows if row.is_pending),

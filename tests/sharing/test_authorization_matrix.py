@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -100,6 +101,45 @@ def model_with_avatar(scene):
     return {"ref": scene.model.uuid}
 
 
+SAMPLE_FILE = "weights/model.bin"
+
+
+def sample_version(scene):
+    """Version v1 of the sample model holding one file, made through the owner's upload."""
+    from models_app.versions.models import ModelVersion
+
+    version = ModelVersion.objects.filter(model=scene.model, name="v1").first()
+    if version is None:
+        owner = Client()
+        owner.force_login(scene.users["owner"])
+        owner.post(
+            reverse("versions:create", kwargs=model_ref(scene)), {"name": "v1", "status": "created"}
+        )
+        owner.post(
+            reverse("versions:upload", kwargs={"ref": scene.model.uuid, "name": "v1"}),
+            {"files": SimpleUploadedFile("model.bin", b"weights"), "paths": SAMPLE_FILE},
+        )
+        version = ModelVersion.objects.get(model=scene.model, name="v1")
+        assert version.files.filter(path=SAMPLE_FILE).exists()
+    return version
+
+
+def version_ref(scene):
+    return {"ref": scene.model.uuid, "name": sample_version(scene).name}
+
+
+def file_ref(scene):
+    return {**version_ref(scene), "path": SAMPLE_FILE}
+
+
+def version_form(scene):
+    return {"name": "v1", "status": "training", "tags": "rc", "notes": "matrix"}
+
+
+def upload_form(scene):
+    return {"files": SimpleUploadedFile("extra.bin", b"more"), "paths": "extra.bin"}
+
+
 @dataclass(frozen=True)
 class Route:
     """One route: the access each method needs (None: the method is refused with 405)."""
@@ -153,6 +193,30 @@ ROUTES = {
     "catalog:edit_preview": Route(post=Action.EDIT, data=edit_model_form),
     "catalog:avatar": Route(get=Action.VIEW, kwargs=model_with_avatar),
     "audit:model_activity": Route(get=Action.MANAGE_SHARING),
+    "versions:tab": Route(get=Action.VIEW),
+    "versions:create": Route(
+        get=Action.EDIT,
+        post=Action.EDIT,
+        data=lambda s: {"name": "v7", "status": "created"},
+        writes=True,
+    ),
+    "versions:detail": Route(get=Action.VIEW, kwargs=version_ref),
+    "versions:edit": Route(
+        get=Action.EDIT, post=Action.EDIT, kwargs=version_ref, data=version_form, writes=True
+    ),
+    "versions:delete": Route(post=Action.DELETE, kwargs=version_ref, writes=True),
+    "versions:delete_file": Route(
+        post=Action.DELETE,
+        kwargs=version_ref,
+        data=lambda s: {"path": SAMPLE_FILE},
+        writes=True,
+    ),
+    "versions:upload": Route(post=Action.UPLOAD, kwargs=version_ref, data=upload_form, writes=True),
+    "versions:file": Route(get=Action.DOWNLOAD, kwargs=file_ref),
+    "versions:zip": Route(get=Action.DOWNLOAD, kwargs=version_ref),
+    "versions:model_download": Route(
+        get=Action.DOWNLOAD, kwargs=lambda s: sample_version(s) and model_ref(s)
+    ),
     "sharing:tab": Route(
         get=Action.VIEW,
         post=Action.MANAGE_SHARING,

@@ -1,0 +1,144 @@
+"""Responses that hand out file content (S-39): one file (with ranges), a version as a zip.
+
+Counting: a download is counted once its last byte has been handed to the server, never for
+HEAD, refused or broken-off requests.
+"""
+
+import re
+from functools import partial
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from zipstream import ZIP_STORED, ZipStream
+
+from . import blobs
+from .models import ModelVersion, VersionFile
+from .paths import file_name
+from .services import file_count_download, version_count_download
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class RangeNotSatisfiable(Exception):
+    pass
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """`Range: bytes=a-b` → (start, length); None for no/unsupported range (whole file).
+    Several ranges are answered with the whole file (RFC 9110 allows ignoring Range)."""
+    if not header:
+        return None
+    match = _RANGE.match(header.strip())
+    if not match:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        suffix = int(last)
+        if suffix == 0:
+            raise RangeNotSatisfiable
+        start = max(size - suffix, 0)
+        return start, size - start
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        raise RangeNotSatisfiable
+    return start, end - start + 1
+
+
+def _count_when_complete(iterator, on_complete):
+    yield from iterator
+    if on_complete is not None:
+        on_complete()
+
+
+def presigned_redirect(request, file: VersionFile, allowlist: str):
+    """With S3 and MODELHUB_S3_PRESIGNED_SECONDS, a model without an allowlist may send the
+    caller (already checked) to a short-lived presigned URL; None means stream instead.
+    A model with an allowlist never does: a presigned URL works from any address."""
+    seconds = settings.S3_PRESIGNED_SECONDS
+    if allowlist or not seconds or request.method != "GET" or not blobs.is_remote():
+        return None
+    disposition = content_disposition_header(True, file_name(file.path))
+    response = HttpResponseRedirect(blobs.presigned_url(file.storage_key, disposition, seconds))
+    response.hands_out_content = True
+    file_count_download(file.pk)
+    return response
+
+
+def file_response(request, file: VersionFile):
+    """The file's bytes, or the requested range (206); local files go out through the WSGI
+    server's file wrapper so gunicorn can sendfile them."""
+    size = file.size_bytes
+    try:
+        byte_range = parse_range(request.headers.get("Range"), size)
+    except RangeNotSatisfiable:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    start, length = byte_range if byte_range else (0, size)
+    on_complete = partial(file_count_download, file.pk) if request.method == "GET" else None
+    content_type = file.content_type or "application/octet-stream"
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=content_type)
+    elif blobs.is_remote():
+        response = StreamingHttpResponse(
+            _count_when_complete(
+                blobs.iter_object(file.storage_key, start, length if byte_range else None),
+                on_complete,
+            ),
+            content_type=content_type,
+        )
+    else:
+        handle = blobs.open_local(file.storage_key)
+        response = FileResponse(
+            blobs.RangeFile(handle, start, length, on_complete), content_type=content_type
+        )
+        response.block_size = blobs.CHUNK_SIZE
+    response.status_code = 206 if byte_range else 200
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = content_disposition_header(True, file_name(file.path))
+    response["ETag"] = f'"{file.sha256}"'
+    if byte_range:
+        response["Content-Range"] = f"bytes {start}-{start + length - 1}/{size}"
+    response.hands_out_content = True
+    return response
+
+
+def zip_name(version: ModelVersion) -> str:
+    return f"{version.model.title}-{version.name}.zip"
+
+
+def zip_stream(version: ModelVersion) -> ZipStream:
+    """A zip of every file of the version, built as it is sent (stored, not compressed:
+    weights do not compress, and a stored zip has a known length); zip64 when needed."""
+    stream = ZipStream(compress_type=ZIP_STORED, sized=True)
+    for file in version.files.order_by("path"):
+        stream.add(
+            _lazy(file.storage_key),
+            file.path,
+            size=file.size_bytes,
+        )
+    return stream
+
+
+def _lazy(key: str):
+    yield from blobs.iter_object(key)
+
+
+def zip_response(request, version: ModelVersion):
+    stream = zip_stream(version)
+    if request.method == "HEAD":
+        response = HttpResponse(content_type="application/zip")
+    else:
+        on_complete = partial(version_count_download, version.pk)
+        response = StreamingHttpResponse(
+            _count_when_complete(stream, on_complete), content_type="application/zip"
+        )
+    response["Content-Length"] = str(len(stream))
+    response["Content-Disposition"] = content_disposition_header(True, zip_name(version))
+    response.hands_out_content = True
+    return response

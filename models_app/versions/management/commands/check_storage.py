@@ -1,0 +1,42 @@
+from django.core.management.base import BaseCommand
+
+from models_app.versions import blobs
+from models_app.versions.models import VersionFile
+from models_app.versions.services import file_delete, sizes_recompute
+
+
+class Command(BaseCommand):
+    help = (
+        "Compare the database with the storage: files whose object is missing, and objects "
+        "no file refers to (orphans). With --repair, orphans are deleted and the records of "
+        "missing objects are removed (sizes recomputed)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repair", action="store_true", help="Fix what is found.")
+
+    def handle(self, repair, **options):
+        stored = set(blobs.all_keys())
+        known = dict(VersionFile.objects.values_list("storage_key", "pk"))
+        missing = sorted(k for k in known if k not in stored)
+        orphans = sorted(k for k in stored if k not in known)
+        for key in missing:
+            file = VersionFile.objects.select_related("version__model").get(pk=known[key])
+            self.stdout.write(
+                f"missing: {file.version.model.title} {file.version.name} {file.path} ({key})"
+            )
+        for key in orphans:
+            self.stdout.write(f"orphan: {key}")
+        if repair:
+            for key in orphans:
+                blobs.delete_quietly(key)
+            for key in missing:
+                file_delete(VersionFile.objects.select_related("version").get(pk=known[key]))
+            sizes_recompute()
+        summary = f"{len(known)} files, {len(stored)} objects: {len(missing)} missing, "
+        summary += f"{len(orphans)} orphans"
+        summary += ", repaired." if repair and (missing or orphans) else "."
+        style = self.style.SUCCESS if repair or not (missing or orphans) else self.style.WARNING
+        self.stdout.write(style(summary))
+        if (missing or orphans) and not repair:
+            self.stdout.write("Run with --repair to fix.")

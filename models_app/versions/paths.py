@@ -1,0 +1,71 @@
+"""File paths inside a version (S-38): one normal form, and every refusal names the path."""
+
+import posixpath
+import unicodedata
+
+from django.utils.translation import gettext as _
+
+MAX_PATH_LENGTH = 1024
+
+
+class InvalidPath(ValueError):
+    """A path that cannot be stored; the message names it and says why."""
+
+
+def _refuse(raw: str, reason: str) -> InvalidPath:
+    shown = raw.encode("unicode_escape").decode("ascii") if _has_control(raw) else raw
+    return InvalidPath(_("“%(path)s”: %(reason)s") % {"path": shown, "reason": reason})
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
+
+
+def normalize_path(raw: str) -> str:
+    """`a//b/./c` → `a/b/c` (NFC). Refuses `..`, absolute paths, backslashes, control
+    characters, empty names and over-long paths with an InvalidPath naming `raw`."""
+    if raw is None or not raw.strip():
+        raise _refuse(raw or "", _("the path is empty"))
+    if _has_control(raw):
+        raise _refuse(raw, _("control characters are not allowed"))
+    if "\\" in raw:
+        raise _refuse(raw, _("backslashes are not allowed; use “/” between folders"))
+    if raw.startswith("/") or (len(raw) > 1 and raw[1] == ":"):
+        raise _refuse(raw, _("absolute paths are not allowed"))
+    parts = [p for p in raw.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        raise _refuse(raw, _("“..” is not allowed"))
+    if not parts or raw.endswith("/"):
+        raise _refuse(raw, _("the file name is empty"))
+    if any(not p.strip() for p in parts):
+        raise _refuse(raw, _("a name made only of spaces is not allowed"))
+    path = unicodedata.normalize("NFC", "/".join(parts))
+    if len(path) > MAX_PATH_LENGTH:
+        raise _refuse(
+            raw, _("the path is longer than %(max)d characters") % {"max": MAX_PATH_LENGTH}
+        )
+    return path
+
+
+def normalize_paths(raws: list[str]) -> list[str]:
+    """Each path normalised; a path given twice (after normalising) is refused by name."""
+    seen: dict[str, str] = {}
+    paths = []
+    for raw in raws:
+        path = normalize_path(raw)
+        if path in seen:
+            raise _refuse(raw, _("this path appears twice in the upload"))
+        seen[path] = raw
+        paths.append(path)
+    return paths
+
+
+def normalize_folder(raw: str | None) -> str:
+    """A folder for the file browser: `""` for the root, else `a/b/` (trailing slash)."""
+    if not raw or not raw.strip("/"):
+        return ""
+    return normalize_path(raw.strip("/")) + "/"
+
+
+def file_name(path: str) -> str:
+    return posixpath.basename(path)

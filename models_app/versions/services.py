@@ -1,0 +1,212 @@
+"""Writes of versions and files. Objects are stored before the transaction that records
+them and removed if it fails; objects replaced or deleted are removed after it commits."""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from models_app.catalog.models import AIModel
+
+from . import blobs
+from .models import ModelVersion, VersionFile
+
+logger = logging.getLogger("modelhub.versions")
+
+
+class VersionNameTaken(Exception):
+    pass
+
+
+class StorageFailed(Exception):
+    """The storage did not take a file; nothing was recorded and nothing is left behind."""
+
+
+@dataclass
+class Incoming:
+    """One file to store: its normalised path and where its bytes come from.
+
+    `source` is either a HashingReader (streamed and hashed on the way to storage) or an
+    uploaded file already hashed by HashingUploadHandler (`sha256` set)."""
+
+    path: str
+    source: object
+    content_type: str = ""
+    sha256: str = ""
+    size: int = 0
+
+
+def latest_version(model: AIModel) -> ModelVersion | None:
+    """The most recently created version (S-30)."""
+    return model.versions.order_by("-created_at", "-number").first()
+
+
+def next_version_name(model: AIModel) -> str:
+    number = (model.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    name = f"v{number}"
+    while model.versions.filter(name=name).exists():
+        number += 1
+        name = f"v{number}"
+    return name
+
+
+def _touch_model(model_id: int, delta: int = 0):
+    AIModel.objects.filter(pk=model_id).update(
+        storage_bytes=F("storage_bytes") + delta, updated_at=timezone.now()
+    )
+
+
+def version_create(model: AIModel, user, data: dict) -> ModelVersion:
+    """A new version; its index is the next per model, its name `v{n}` unless given."""
+    try:
+        with transaction.atomic():
+            AIModel.objects.select_for_update().filter(pk=model.pk).first()
+            number = (model.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            version = ModelVersion.objects.create(
+                model=model,
+                number=number,
+                name=data.get("name") or next_version_name(model),
+                status=data["status"],
+                tags=data.get("tags") or [],
+                notes=data.get("notes") or "",
+                created_by=user,
+            )
+            _touch_model(model.pk)
+    except IntegrityError as exc:
+        raise VersionNameTaken(_("This model already has a version with this name.")) from exc
+    return version
+
+
+def version_update(version: ModelVersion, data: dict) -> ModelVersion:
+    version.name = data.get("name") or version.name
+    version.status = data["status"]
+    version.tags = data.get("tags") or []
+    version.notes = data.get("notes") or ""
+    version.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            version.save()
+            _touch_model(version.model_id)
+    except IntegrityError as exc:
+        raise VersionNameTaken(_("This model already has a version with this name.")) from exc
+    return version
+
+
+def version_delete(version: ModelVersion) -> list[str]:
+    """Deletes the version and its rows; its objects go once the transaction commits."""
+    with transaction.atomic():
+        locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
+        keys = list(locked.files.values_list("storage_key", flat=True))
+        size = locked.files.aggregate(s=Sum("size_bytes"))["s"] or 0
+        locked.delete()
+        _touch_model(version.model_id, -size)
+        transaction.on_commit(lambda: blobs.delete_many(keys))
+    return keys
+
+
+def _store(key: str, item: Incoming) -> None:
+    source = item.source
+    if isinstance(source, blobs.HashingReader):
+        blobs.write_stream(key, source)
+        item.size = source.size
+        item.sha256 = source.sha256.hexdigest()
+    else:
+        blobs.move_local_file(key, source)
+        item.size = source.size
+
+
+def files_store(version: ModelVersion, items: list[Incoming], user) -> list[VersionFile]:
+    """Stores every item, then records them all in one transaction (replacing files with the
+    same path). On any failure no row is written and every new object is removed."""
+    stored: list[str] = []
+    try:
+        for item in items:
+            key = blobs.new_key(version.model)
+            stored.append(key)
+            _store(key, item)
+        with transaction.atomic():
+            saved, replaced = _record(version, items, stored, user)
+            transaction.on_commit(lambda: blobs.delete_many(replaced))
+    except (blobs.TooLarge, blobs.Truncated):
+        blobs.delete_many(stored)
+        raise
+    except Exception as exc:
+        logger.exception("upload into %s failed", version)
+        blobs.delete_many(stored)
+        raise StorageFailed(
+            _("The file could not be stored; nothing was saved. Please try again later.")
+        ) from exc
+    return saved
+
+
+def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user):
+    locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
+    existing = {f.path: f for f in locked.files.filter(path__in=[i.path for i in items])}
+    now = timezone.now()
+    delta = 0
+    saved, replaced = [], []
+    for item, key in zip(items, keys, strict=True):
+        row = existing.get(item.path)
+        if row is None:
+            row = VersionFile(version=locked, path=item.path, created_at=now, size_bytes=0)
+        else:
+            replaced.append(row.storage_key)
+        delta += item.size - row.size_bytes
+        row.storage_key = key
+        row.size_bytes = item.size
+        row.sha256 = item.sha256
+        row.content_type = item.content_type[:200]
+        row.uploaded_by = user
+        row.modified_at = now
+        row.save()
+        saved.append(row)
+    ModelVersion.objects.filter(pk=locked.pk).update(
+        size_bytes=F("size_bytes") + delta, updated_at=now
+    )
+    _touch_model(locked.model_id, delta)
+    return saved, replaced
+
+
+def file_delete(file: VersionFile) -> None:
+    with transaction.atomic():
+        key, size = file.storage_key, file.size_bytes
+        version_id, model_id = file.version_id, file.version.model_id
+        file.delete()
+        ModelVersion.objects.filter(pk=version_id).update(size_bytes=F("size_bytes") - size)
+        _touch_model(model_id, -size)
+        transaction.on_commit(lambda: blobs.delete_quietly(key))
+
+
+def file_count_download(file_id: int) -> None:
+    VersionFile.objects.filter(pk=file_id).update(download_count=F("download_count") + 1)
+
+
+def version_count_download(version_id: int) -> None:
+    ModelVersion.objects.filter(pk=version_id).update(download_count=F("download_count") + 1)
+
+
+def sizes_recompute() -> int:
+    """Rebuilds every version's and model's size from the file rows; returns how many changed."""
+    changed = 0
+    with transaction.atomic():
+        for version in ModelVersion.objects.annotate(total=Sum("files__size_bytes")):
+            total = version.total or 0
+            if version.size_bytes != total:
+                ModelVersion.objects.filter(pk=version.pk).update(size_bytes=total)
+                changed += 1
+        for model in AIModel.objects.annotate(total=Sum("versions__files__size_bytes")):
+            total = model.total or 0
+            if model.storage_bytes != total:
+                AIModel.objects.filter(pk=model.pk).update(storage_bytes=total)
+                changed += 1
+    return changed
+
+
+def model_storage_keys(model: AIModel) -> list[str]:
+    """Every object key of a model's files (for deleting the model, S-62)."""
+    return list(
+        VersionFile.objects.filter(version__model=model).values_list("storage_key", flat=True)
+    )

@@ -1,0 +1,326 @@
+import mimetypes
+from urllib.parse import quote, unquote
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from models_app.allowlist.middleware import download_route
+from models_app.audit.models import AuditAction
+from models_app.audit.services import audit_record
+from models_app.catalog.cards import detail_context
+from models_app.sharing.policy import Action, allowed_actions, get_model_for
+
+from . import blobs, downloads
+from .forms import VersionForm
+from .listing import folder_exists, list_folder
+from .models import ModelVersion, VersionFile
+from .paths import InvalidPath, normalize_folder, normalize_path, normalize_paths
+from .services import (
+    Incoming,
+    StorageFailed,
+    VersionNameTaken,
+    file_delete,
+    files_store,
+    latest_version,
+    next_version_name,
+    version_create,
+    version_delete,
+    version_update,
+)
+from .uploadhandlers import HashingUploadHandler
+
+
+def _version(model, name) -> ModelVersion:
+    return get_object_or_404(ModelVersion, model=model, name=name)
+
+
+def _page(request, model, template, status=200, **context):
+    return render(
+        request, template, detail_context(request, model, "versions", **context), status=status
+    )
+
+
+@require_safe
+def versions_tab_view(request, ref):
+    model = get_model_for(request, ref, Action.VIEW)
+    versions = model.versions.order_by("number")
+    return _page(request, model, "versions/versions_tab.html", versions=versions)
+
+
+@require_http_methods(["GET", "POST"])
+def version_create_view(request, ref):
+    model = get_model_for(request, ref, Action.EDIT)
+    if request.method == "GET":
+        form = VersionForm(initial={"name": next_version_name(model)})
+        return _page(request, model, "versions/version_form.html", form=form)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            version = version_create(model, request.user, form.cleaned_data)
+        except VersionNameTaken as exc:
+            form.add_error("name", str(exc))
+        else:
+            audit_record(request, AuditAction.VERSION_CREATED, model, version=version.name)
+            messages.success(request, _("Version “%(name)s” created.") % {"name": version.name})
+            return redirect("versions:detail", ref=model.uuid, name=version.name)
+    return _page(request, model, "versions/version_form.html", status=400, form=form)
+
+
+@require_safe
+def version_detail_view(request, ref, name):
+    model = get_model_for(request, ref, Action.VIEW)
+    version = _version(model, name)
+    try:
+        folder = normalize_folder(request.GET.get("path"))
+    except InvalidPath as exc:
+        raise Http404(str(exc)) from exc
+    if not folder_exists(version, folder):
+        raise Http404(_("No such folder in this version."))
+    listing = list_folder(version, folder)
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "file-browser":
+        return render(
+            request,
+            "versions/_file_browser.html",
+            {
+                "model": model,
+                "version": version,
+                "listing": listing,
+                "actions": allowed_actions(request.user, model),
+                "oob": True,
+            },
+        )
+    return _page(request, model, "versions/version_detail.html", version=version, listing=listing)
+
+
+@require_http_methods(["GET", "POST"])
+def version_edit_view(request, ref, name):
+    model = get_model_for(request, ref, Action.EDIT)
+    version = _version(model, name)
+    if request.method == "GET":
+        initial = {
+            "name": version.name,
+            "status": version.status,
+            "tags": ", ".join(version.tags),
+            "notes": version.notes,
+        }
+        form = VersionForm(initial=initial, require_name=True)
+        return _page(request, model, "versions/version_form.html", form=form, version=version)
+    form = VersionForm(request.POST, require_name=True)
+    if form.is_valid():
+        try:
+            version_update(version, form.cleaned_data)
+        except VersionNameTaken as exc:
+            form.add_error("name", str(exc))
+        else:
+            audit_record(request, AuditAction.VERSION_EDITED, model, version=version.name)
+            messages.success(request, _("Version “%(name)s” saved.") % {"name": version.name})
+            return redirect("versions:detail", ref=model.uuid, name=version.name)
+    version.refresh_from_db()
+    return _page(
+        request, model, "versions/version_form.html", status=400, form=form, version=version
+    )
+
+
+@require_POST
+def version_delete_view(request, ref, name):
+    model = get_model_for(request, ref, Action.DELETE)
+    version = _version(model, name)
+    keys = version_delete(version)
+    audit_record(request, AuditAction.VERSION_DELETED, model, version=name, files=len(keys))
+    messages.success(request, _("Version “%(name)s” deleted.") % {"name": name})
+    return redirect("versions:tab", ref=model.uuid)
+
+
+@require_POST
+def file_delete_view(request, ref, name):
+    """Deletes one file (`path` in the form); its object goes once the transaction commits."""
+    model = get_model_for(request, ref, Action.DELETE)
+    version = _version(model, name)
+    path = request.POST.get("path", "")
+    file = VersionFile.objects.filter(version=version, path=path).first()
+    if file is None:
+        raise Http404(_("No such file in this version."))
+    file_delete(file)
+    audit_record(request, AuditAction.FILE_DELETED, model, version=name, path=path)
+    messages.success(request, _("“%(path)s” deleted.") % {"path": path})
+    folder = path.rpartition("/")[0]
+    url = reverse("versions:detail", kwargs={"ref": model.uuid, "name": name})
+    return redirect(f"{url}?path={quote(folder + '/')}" if folder else url)
+
+
+@csrf_exempt
+@require_POST
+def version_upload_view(request, ref, name):
+    """Two ways in: one file as the raw request body with its path in `X-Upload-Path`
+    (the browser's uploader), or a multipart form with `files` and `paths` (scripts, no JS).
+    The permission is checked before any byte of the body is read."""
+    model = get_model_for(request, ref, Action.UPLOAD)
+    version = _version(model, name)
+    if request.content_type != "multipart/form-data":
+        return _upload_raw(request, model, version)
+    request.upload_handlers = [HashingUploadHandler(request)]
+    return _upload_multipart(request, model, version)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "") or (
+        request.content_type != "multipart/form-data"
+    )
+
+
+def _upload_error(request, model, version, message, status):
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    listing = list_folder(version, "")
+    return _page(
+        request,
+        model,
+        "versions/version_detail.html",
+        status=status,
+        version=version,
+        listing=listing,
+        upload_error=message,
+    )
+
+
+def _guess_type(path: str) -> str:
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+@csrf_protect
+def _upload_raw(request, model, version):
+    raw_path = request.headers.get("X-Upload-Path")
+    if raw_path is None:
+        return _upload_error(
+            request, model, version, _("Send the file's path in the X-Upload-Path header."), 400
+        )
+    try:
+        path = normalize_path(unquote(raw_path, errors="strict"))
+    except (InvalidPath, UnicodeDecodeError) as exc:
+        return _upload_error(request, model, version, str(exc), 400)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return _upload_error(request, model, version, _("Content-Length is required."), 411)
+    if length > settings.MAX_UPLOAD_BYTES:
+        return _upload_error(request, model, version, _too_large(path), 413)
+    reader = blobs.HashingReader(request, expected=length)
+    items = [Incoming(path=path, source=reader, content_type=_guess_type(path))]
+    return _store(request, model, version, items)
+
+
+def _too_large(path: str) -> str:
+    return _("“%(path)s” is larger than the limit of %(limit)s.") % {
+        "path": path,
+        "limit": filesizeformat(settings.MAX_UPLOAD_BYTES),
+    }
+
+
+@csrf_protect
+def _upload_multipart(request, model, version):
+    files = request.FILES.getlist("files")
+    raw_paths = request.POST.getlist("paths")
+    if not files:
+        return _upload_error(request, model, version, _("Choose at least one file."), 400)
+    if raw_paths and len(raw_paths) != len(files):
+        return _upload_error(
+            request,
+            model,
+            version,
+            _("%(paths)d paths were sent for %(files)d files; send one path per file.")
+            % {"paths": len(raw_paths), "files": len(files)},
+            400,
+        )
+    try:
+        paths = normalize_paths(raw_paths or [f.name for f in files])
+    except InvalidPath as exc:
+        return _upload_error(request, model, version, str(exc), 400)
+    for path, upload in zip(paths, files, strict=True):
+        if getattr(upload, "too_large", False):
+            return _upload_error(request, model, version, _too_large(path), 413)
+    items = [
+        Incoming(path=p, source=f, content_type=_guess_type(p), sha256=f.sha256)
+        for p, f in zip(paths, files, strict=True)
+    ]
+    return _store(request, model, version, items)
+
+
+def _store(request, model, version, items):
+    try:
+        saved = files_store(version, items, request.user)
+    except blobs.TooLarge:
+        return _upload_error(request, model, version, _too_large(items[0].path), 413)
+    except blobs.Truncated:
+        return _upload_error(
+            request, model, version, _("The upload ended early; nothing was saved."), 400
+        )
+    except StorageFailed as exc:
+        return _upload_error(request, model, version, str(exc), 503)
+    for row in saved:
+        audit_record(
+            request,
+            AuditAction.FILE_UPLOADED,
+            model,
+            version=version.name,
+            path=row.path,
+            size=row.size_bytes,
+            sha256=row.sha256,
+        )
+    if _wants_json(request):
+        return JsonResponse(
+            {"files": [{"path": r.path, "size": r.size_bytes, "sha256": r.sha256} for r in saved]},
+            status=201,
+        )
+    messages.success(
+        request,
+        _("%(count)d file(s) uploaded to %(name)s.") % {"count": len(saved), "name": version.name},
+    )
+    return redirect("versions:detail", ref=model.uuid, name=version.name)
+
+
+@download_route
+@require_safe
+def file_download_view(request, ref, name, path):
+    model = get_model_for(request, ref, Action.DOWNLOAD)
+    version = _version(model, name)
+    file = VersionFile.objects.filter(version=version, path=path).first()
+    if file is None:
+        raise Http404(_("No such file in this version."))
+    response = downloads.presigned_redirect(
+        request, file, model.ip_allowlist
+    ) or downloads.file_response(request, file)
+    if request.method == "GET" and response.status_code in (200, 206, 302):
+        audit_record(request, AuditAction.DOWNLOADED, model, version=name, path=path)
+    return response
+
+
+@download_route
+@require_safe
+def version_download_view(request, ref, name):
+    model = get_model_for(request, ref, Action.DOWNLOAD)
+    version = _version(model, name)
+    return _zip(request, model, version)
+
+
+@download_route
+@require_safe
+def model_download_view(request, ref):
+    model = get_model_for(request, ref, Action.DOWNLOAD)
+    version = latest_version(model)
+    if version is None:
+        raise Http404(_("This model has no version to download yet."))
+    return _zip(request, model, version)
+
+
+def _zip(request, model, version):
+    response = downloads.zip_response(request, version)
+    if request.method == "GET":
+        audit_record(request, AuditAction.DOWNLOADED, model, version=version.name, zip=True)
+    return response

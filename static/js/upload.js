@@ -1,0 +1,156 @@
+// Versions pages: confirmation of deletes, and the uploader (files, folders, drag-and-drop).
+// Each file goes as its own raw request body with its path in X-Upload-Path, so the server
+// streams it to storage without multipart parsing; a <progress> per file shows how far it is.
+(() => {
+  "use strict";
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
+  const form = document.querySelector("form[data-uploader]");
+  if (!form) return;
+
+  const list = form.querySelector("[data-upload-list]");
+  const template = form.querySelector("template[data-upload-item]");
+  const dropZone = form.querySelector("[data-drop-zone]");
+  const text = (name) => form.querySelector(`[data-text-${name}]`).textContent;
+  const queue = [];
+  let running = 0;
+  const PARALLEL = 1; // one at a time: a big file gets the whole link
+
+  function addItem(file, path) {
+    const node = template.content.firstElementChild.cloneNode(true);
+    node.querySelector(".upload-path").textContent = path;
+    node.querySelector(".upload-state").textContent = text("waiting");
+    node.dataset.path = path;
+    list.append(node);
+    queue.push({ file, path, node });
+  }
+
+  function refreshBrowser() {
+    if (window.htmx && document.getElementById("file-browser")) {
+      window.htmx.ajax("GET", window.location.href, { target: "#file-browser", swap: "outerHTML" });
+    }
+  }
+
+  function finish(item, ok, message) {
+    const progress = item.node.querySelector("progress");
+    item.node.classList.add(ok ? "done" : "failed");
+    item.node.querySelector(".upload-state").textContent = ok ? text("done") : text("failed");
+    if (ok) progress.value = 100;
+    if (!ok && message) {
+      const error = document.createElement("p");
+      error.className = "upload-error";
+      error.setAttribute("role", "alert");
+      error.textContent = message;
+      item.node.append(error);
+    }
+    running -= 1;
+    if (running === 0 && queue.length === 0) refreshBrowser();
+    pump();
+  }
+
+  function send(item) {
+    running += 1;
+    const xhr = new XMLHttpRequest();
+    const progress = item.node.querySelector("progress");
+    item.node.querySelector(".upload-state").textContent = "0%";
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-CSRFToken", form.dataset.csrf);
+    xhr.setRequestHeader("X-Upload-Path", encodeURIComponent(item.path));
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.addEventListener("progress", (event) => {
+      if (!event.lengthComputable) return;
+      const percent = Math.floor((event.loaded / event.total) * 100);
+      progress.value = Math.min(percent, 99);
+      item.node.querySelector(".upload-state").textContent = `${progress.value}%`;
+    });
+    xhr.addEventListener("load", () => {
+      let message = "";
+      try {
+        message = JSON.parse(xhr.responseText).error || "";
+      } catch (_error) {
+        message = xhr.statusText;
+      }
+      finish(item, xhr.status >= 200 && xhr.status < 300, message);
+    });
+    xhr.addEventListener("error", () => finish(item, false, xhr.statusText));
+    xhr.send(item.file);
+  }
+
+  function pump() {
+    while (running < PARALLEL && queue.length) send(queue.shift());
+  }
+
+  // A chosen folder's contents keep their paths inside it (as `import_model` does);
+  // dropped folders keep their own names, since several may be dropped at once.
+  function insideChosenFolder(file) {
+    const parts = (file.webkitRelativePath || file.name).split("/");
+    return parts.length > 1 ? parts.slice(1).join("/") : parts[0];
+  }
+
+  function addFiles(files, useRelativePath) {
+    for (const file of files) {
+      addItem(file, useRelativePath ? insideChosenFolder(file) : file.name);
+    }
+    pump();
+  }
+
+  form.querySelector("[data-file-input]").addEventListener("change", (event) => {
+    addFiles(event.target.files, false);
+    event.target.value = "";
+  });
+  form.querySelector("[data-folder-input]").addEventListener("change", (event) => {
+    addFiles(event.target.files, true);
+    event.target.value = "";
+  });
+
+  function readEntries(reader) {
+    return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+  }
+
+  async function walk(entry, prefix, out) {
+    if (entry.isFile) {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+      out.push({ file, path: prefix + file.name });
+      return;
+    }
+    const reader = entry.createReader();
+    for (;;) {
+      const entries = await readEntries(reader);
+      if (!entries.length) break;
+      for (const child of entries) await walk(child, `${prefix}${entry.name}/`, out);
+    }
+  }
+
+  ["dragenter", "dragover"].forEach((type) =>
+    dropZone.addEventListener(type, (event) => {
+      event.preventDefault();
+      dropZone.classList.add("dragging");
+    }),
+  );
+  ["dragleave", "drop"].forEach((type) =>
+    dropZone.addEventListener(type, () => dropZone.classList.remove("dragging")),
+  );
+  dropZone.addEventListener("drop", async (event) => {
+    event.preventDefault();
+    const entries = [...event.dataTransfer.items]
+      .map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry())
+      .filter(Boolean);
+    if (!entries.length) {
+      addFiles(event.dataTransfer.files, false);
+      return;
+    }
+    const found = [];
+    for (const entry of entries) await walk(entry, "", found);
+    found.forEach(({ file, path }) => addItem(file, path));
+    pump();
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (running || queue.length) event.preventDefault();
+  });
+})();

@@ -1,0 +1,62 @@
+import pytest
+
+from models_app.versions.paths import InvalidPath, normalize_folder, normalize_path, normalize_paths
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("model.bin", "model.bin"),
+        ("artifacts/model.bin", "artifacts/model.bin"),
+        ("artifacts//model.bin", "artifacts/model.bin"),
+        ("./artifacts/./model.bin", "artifacts/model.bin"),
+        ("重み/モデル.bin", "重み/モデル.bin"),
+        ("cafe\u0301.txt", "café.txt"),
+        ("with space/file name.txt", "with space/file name.txt"),
+        ("..hidden/..x", "..hidden/..x"),
+    ],
+)
+def test_paths_are_normalised(raw, normal):
+    assert normalize_path(raw) == normal
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "   ",
+        "/abs.bin",
+        "C:/x.bin",
+        "a\\b.bin",
+        "../x",
+        "a/../../x",
+        "a/..",
+        "dir/",
+        "a\x00b",
+        "a\tb",
+        "a\u202eb",
+        "a/ /b",
+        "x" * 1025,
+    ],
+)
+def test_bad_paths_are_refused_naming_them(raw):
+    with pytest.raises(InvalidPath) as caught:
+        normalize_path(raw)
+    shown = raw if raw.isprintable() else raw.encode("unicode_escape").decode("ascii")
+    assert f"“{shown}”" in str(caught.value)
+
+
+def test_duplicates_after_normalising_are_refused():
+    with pytest.raises(InvalidPath, match="appears twice"):
+        normalize_paths(["a/b.bin", "a//b.bin"])
+
+
+def test_distinct_paths_pass_in_order():
+    assert normalize_paths(["b", "a/c"]) == ["b", "a/c"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "folder"), [(None, ""), ("", ""), ("/", ""), ("a", "a/"), ("a/b/", "a/b/")]
+)
+def test_folders_for_the_browser(raw, folder):
+    assert normalize_folder(raw) == folder
