@@ -80,7 +80,14 @@ class ModelForm(forms.Form):
 
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, owner, instance: AIModel | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        owner,
+        instance: AIModel | None = None,
+        allowlist_editable: bool = True,
+        **kwargs,
+    ):
         self.owner = owner
         self.instance = instance
         if instance is not None and not args and "data" not in kwargs:
@@ -88,6 +95,12 @@ class ModelForm(forms.Form):
         super().__init__(*args, **kwargs)
         if instance is None:
             del self.fields["remove_avatar"]
+        elif not allowlist_editable:
+            # The allowlist decides who may download: access control, so admins' business.
+            field = self.fields["ip_whitelist"]
+            field.disabled = True
+            field.initial = instance.ip_allowlist
+            field.help_text = _("Only the model's admins can change who may download it.")
         for name, category in TAG_FIELDS.items():
             self.fields[name].widget.attrs.update(
                 {

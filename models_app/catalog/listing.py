@@ -22,6 +22,8 @@ LIST_SKIPS = ("overview", "ip_allowlist", "search_text")
 
 
 COUNT_AHEAD = 1000
+# No list reaches this page; a larger number is treated as this one (and lands on the last).
+MAX_PAGE = 100_000
 
 
 class LookaheadPaginator(Paginator):
@@ -35,7 +37,7 @@ class LookaheadPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.count_queryset = count_queryset
         try:
-            start = max(int(requested_page) - 1, 0) * per_page
+            start = (min(max(int(requested_page), 1), MAX_PAGE) - 1) * per_page
         except (TypeError, ValueError, OverflowError):
             start = 0
         self.count_limit = start + COUNT_AHEAD

@@ -172,8 +172,12 @@ def model_delete(model: AIModel) -> None:
     """Deletes the model with its versions, files, shares, invitations and views in one
     transaction (S-62); the storage objects go once it has committed, so a rolled-back
     delete never loses a file. A storage failure is logged, never raised."""
-    keys = model_storage_keys(model)
     with transaction.atomic():
+        # The row lock makes an upload committing meanwhile either finish first (its key is
+        # then read here) or fail on the vanished model, so no object is left orphaned.
+        if not AIModel.objects.select_for_update().filter(pk=model.pk).exists():
+            return
+        keys = model_storage_keys(model)
         model.delete()
         transaction.on_commit(lambda: _delete_objects(keys))
 

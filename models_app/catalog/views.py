@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from models_app.allowlist.middleware import allowlist_exempt
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
-from models_app.sharing.policy import Action, get_model_for
+from models_app.sharing.policy import Action, can, get_model_for
 
 from .avatars import keep_token
 from .cards import avatar_url, card_for, detail_context, preview_card
@@ -64,12 +64,21 @@ def model_create_view(request):
     return _form_page(request, form, status=400)
 
 
+def _edit_form(request, model, *data) -> ModelForm:
+    return ModelForm(
+        *data,
+        owner=model.owner,
+        instance=model,
+        allowlist_editable=can(request.user, model, Action.MANAGE_SHARING),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def model_edit_view(request, ref):
     model = get_model_for(request, ref, Action.EDIT)
     if request.method == "GET":
-        return _form_page(request, ModelForm(owner=model.owner, instance=model), model)
-    form = ModelForm(request.POST, request.FILES, owner=model.owner, instance=model)
+        return _form_page(request, _edit_form(request, model), model)
+    form = _edit_form(request, model, request.POST, request.FILES)
     if form.is_valid():
         expected = form.cleaned_data.get("revision") or 0
         try:
@@ -99,7 +108,10 @@ def model_preview_view(request, ref=None):
     """Renders the card for what the form holds now; saves nothing (S-14)."""
     model = get_model_for(request, ref, Action.EDIT) if ref else None
     owner = model.owner if model else request.user
-    form = ModelForm(request.POST, request.FILES, owner=owner, instance=model)
+    if model is None:
+        form = ModelForm(request.POST, request.FILES, owner=owner)
+    else:
+        form = _edit_form(request, model, request.POST, request.FILES)
     form.is_valid()
     data = form.cleaned_data
     avatar = data.get("avatar")

@@ -143,6 +143,9 @@ def files_store(version: ModelVersion, items: list[Incoming], user) -> list[Vers
 
 
 def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user):
+    # Model row first (as model_delete does): a delete running meanwhile either sees these
+    # files and removes their objects, or has removed the model and this upload fails whole.
+    AIModel.objects.select_for_update().filter(pk=version.model_id).exists()
     locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
     existing = {f.path: f for f in locked.files.filter(path__in=[i.path for i in items])}
     now = timezone.now()

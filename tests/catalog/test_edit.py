@@ -145,3 +145,22 @@ def test_anonymous_edit_post_changes_nothing(client, model):
     model.refresh_from_db()
     assert response.status_code == 302
     assert model.title == "pipeline-demo-0412"
+
+
+def test_editor_cannot_change_the_allowlist(client_for, editor, model):
+    model.ip_allowlist = "10.0.0.0/8"
+    model.save()
+    client_for(editor).post(edit_url(model), form_data(ip_whitelist="", revision=1))
+    model.refresh_from_db()
+    assert model.ip_allowlist == "10.0.0.0/8"
+
+
+def test_editor_sees_the_allowlist_read_only(client_for, editor, model):
+    html = client_for(editor).get(edit_url(model)).content.decode()
+    assert "Only the model&#x27;s admins can change who may download it." in html
+
+
+def test_admin_member_can_change_the_allowlist(client_for, admin_member, model):
+    client_for(admin_member).post(edit_url(model), form_data(ip_whitelist="10.0.0.0/8", revision=1))
+    model.refresh_from_db()
+    assert model.ip_allowlist == "10.0.0.0/8"

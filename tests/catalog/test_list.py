@@ -230,6 +230,7 @@ def test_pagination_links_keep_the_whole_state(client_for, owner):
         {"scope": "everyone"},
         {"q": "x" * 5000},
         {"page": "-1", "page_size": "0"},
+        {"page": "9" * 30},
     ],
 )
 def test_malformed_parameters_never_fail_the_page(client_for, owner, model, params):
