@@ -168,6 +168,9 @@ class AIModelAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         model_refresh_search(form.instance)
+        if change and "owner" in form.changed_data:
+            # The new owner is admin by ownership; a share of theirs would only shadow that.
+            form.instance.shares.filter(user=form.instance.owner).delete()
 
     @admin.display(description=_("tenant"), ordering="owner__tenant__name")
     def owner_tenant(self, obj):
@@ -206,7 +209,10 @@ class AIModelAdmin(admin.ModelAdmin):
             obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
         action = AuditAction.MODEL_EDITED if change else AuditAction.MODEL_CREATED
-        audit_record(request, action, obj, via="admin")
+        details = {"via": "admin"}
+        if change and "owner" in form.changed_data:
+            details["owner"] = obj.owner.email
+        audit_record(request, action, obj, **details)
 
     def delete_model(self, request, obj):
         """The same path as the Delete button: rows in one transaction, then the storage."""
