@@ -38,7 +38,7 @@ def test_running_twice_creates_nothing_more(db):
     before = counts()
     output = load_demo()
     assert counts() == before
-    assert "0 users, 0 models and 0 shares created (15 already there)" in output
+    assert "0 users, 0 models, 0 shares and 0 versions created (15 already there)" in output
 
 
 def test_bob_views_and_carol_edits_some_of_alices_models(db):
@@ -67,3 +67,17 @@ def test_a_weak_password_is_refused_and_nothing_is_created(db):
     with pytest.raises(CommandError, match="Password rejected"):
         load_demo("--password", "123")
     assert counts()["User"] == 0
+
+
+def test_every_demo_model_has_a_version_with_real_files(db):
+    from models_app.versions.models import VersionFile
+
+    load_demo()
+    for model in AIModel.objects.all():
+        latest = model.versions.order_by("-created_at").first()
+        assert latest is not None
+        paths = set(latest.files.values_list("path", flat=True))
+        assert {"config.json", "artifacts/model.safetensors"} <= paths
+        assert model.storage_bytes == sum(
+            VersionFile.objects.filter(version__model=model).values_list("size_bytes", flat=True)
+        )

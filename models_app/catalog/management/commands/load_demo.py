@@ -5,6 +5,10 @@ Versions with small files come from the versions app's services (issue 4); this 
 adds them once those services are merged.
 """
 
+import hashlib
+import io
+import json
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -20,6 +24,8 @@ from models_app.catalog.parameters import parse_parameter_count
 from models_app.catalog.services import model_create
 from models_app.catalog.titles import title_key
 from models_app.sharing.models import Role, Share
+from models_app.versions import blobs
+from models_app.versions.services import Incoming, files_store, version_create
 
 DEMO_TENANT = "Acme AI"
 DEMO_DOMAIN = "acme.test"
@@ -139,10 +145,12 @@ class Command(BaseCommand):
             raise CommandError("Password rejected: " + " ".join(exc.messages)) from exc
         with transaction.atomic():
             counts = self._load(password)
+        # Files go to storage, so versions are made outside the transaction, each whole or not.
+        counts["versions"] = self._load_versions()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data ready: {users} users, {models} models and {shares} shares created "
-                "({existing} already there).".format(**counts)
+                "Demo data ready: {users} users, {models} models, {shares} shares and "
+                "{versions} versions created ({existing} already there).".format(**counts)
             )
         )
         self.stdout.write(
@@ -195,6 +203,41 @@ class Command(BaseCommand):
             else:
                 counts["existing"] += 1
         return counts
+
+    def _load_versions(self) -> int:
+        created = 0
+        owner = User.objects.get(email=DEMO_USERS[0][0])
+        for index, spec in enumerate(DEMO_MODELS):
+            model = AIModel.objects.get(owner=owner, title_key=title_key(spec["title"]))
+            if model.versions.exists():
+                continue
+            for number, status in enumerate(DEMO_VERSION_STATUSES[: 2 if index == 0 else 1]):
+                version = version_create(
+                    model,
+                    owner,
+                    {"name": f"v{number + 1}", "status": status, "tags": [], "notes": ""},
+                )
+                files_store(version, _demo_files(spec["title"], number), owner)
+                created += 1
+        return created
+
+
+DEMO_VERSION_STATUSES = ["archived", "deployed"]
+
+
+def _demo_files(title: str, number: int) -> list:
+    """Small real files: a config, a model card and some deterministic "weights"."""
+    weights = hashlib.sha256(f"{title}/{number}".encode()).digest() * 2048
+    contents = {
+        "config.json": json.dumps({"model": title, "version": number + 1}, indent=2).encode(),
+        "README.md": f"# {title}\n\nDemo version {number + 1}.\n".encode(),
+        "artifacts/model.safetensors": weights,
+        "artifacts/tokenizer.json": json.dumps({"vocab": ["<s>", "</s>"]}).encode(),
+    }
+    return [
+        Incoming(path=path, source=blobs.HashingReader(io.BytesIO(data)))
+        for path, data in contents.items()
+    ]
 
 
 def _model_data(spec: dict) -> dict:
