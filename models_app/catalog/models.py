@@ -109,6 +109,8 @@ class AIModel(models.Model):
             models.Index(fields=["storage_bytes", "id"], name="model_sort_storage"),
             models.Index(fields=["parameter_count", "id"], name="model_sort_parameters"),
             models.Index(fields=["title_key", "id"], name="model_sort_name"),
+            # "Mine" without touching the table: visible_to reads owned ids from the index.
+            models.Index(fields=["owner", "id"], name="model_owned_ids"),
         ]
         verbose_name = _("model")
         verbose_name_plural = _("models")
