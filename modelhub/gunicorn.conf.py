@@ -43,7 +43,9 @@ if os.path.isdir(_SHM):
 # No control socket in $HOME: several instances on one machine would fight over it.
 control_socket_disable = os.environ.get("MODELHUB_GUNICORN_CONTROL_SOCKET", "0") != "1"
 
-# Access log on stdout, errors on stderr, as plain lines or one JSON object per line.
+# Access log on stdout, errors on stderr, as plain lines or one JSON object per line. The
+# formatters of `logging_config` cut invitation tokens out of every line (request line,
+# query, referer), so the `%(r)s` and `%(f)s` atoms below never carry one into the log.
 accesslog = "-"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 errorlog = "-"

@@ -6,9 +6,31 @@ application messages, gunicorn's errors and its access log come out in one forma
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 FORMATS = ("plain", "json")
+
+# An invitation link is a secret: whoever holds it may sign up as the invited address. Its
+# token is cut out of every log line, in a path, a query (`next=%2Finvitations%2F…`), a
+# referer or a message.
+_INVITATION_TOKEN = re.compile(
+    r"(?P<lead>/invitations/)[^/\s?#\"']+|(?P<encoded>%2Finvitations%2F)[^%&\s\"']+",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """`text` with the token of every invitation link in it replaced by `…`."""
+    return _INVITATION_TOKEN.sub(lambda m: (m["lead"] or m["encoded"]) + "…", text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """The plain-text formatter, with invitation tokens cut out (see `redact`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
 
 # gunicorn's access-log atoms worth a field of their own (see gunicorn.glogging.Logger.atoms).
 _ACCESS_FIELDS = {
@@ -43,7 +65,7 @@ class JsonFormatter(logging.Formatter):
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "method"):
             entry["method"] = request.method
-            entry["path"] = request.path
+            entry["path"] = redact(request.path)
         status = getattr(record, "status_code", None)
         if status is not None:
             entry["status"] = status
@@ -51,7 +73,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return redact(json.dumps(entry, ensure_ascii=False, default=str))
 
 
 def _access_fields(atoms: dict) -> dict:
@@ -61,7 +83,7 @@ def _access_fields(atoms: dict) -> dict:
         if value in (None, "", "-"):
             continue
         if isinstance(value, str):
-            value = value.replace('\\"', '"')  # gunicorn escapes quotes for its text format
+            value = redact(value.replace('\\"', '"'))  # gunicorn escapes quotes for its text format
         if name == "status":
             value = int(value) if str(value).isdigit() else value
         fields[name] = value
@@ -75,12 +97,18 @@ def logging_config(log_format: str, level: str, gunicorn: bool = False) -> dict:
     formatter = (
         {"()": "modelhub.logformat.JsonFormatter"}
         if log_format == "json"
-        else {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"}
+        else {
+            "class": "modelhub.logformat.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s",
+        }
     )
     config = {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"default": formatter, "access": {"format": "%(message)s"}},
+        "formatters": {
+            "default": formatter,
+            "access": {"class": "modelhub.logformat.RedactingFormatter", "format": "%(message)s"},
+        },
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",

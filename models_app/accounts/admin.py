@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Tenant, TenantDomain, User, normalize_email
+from .forms import UserAdminChangeForm, UserAdminCreationForm
+from .models import Tenant, TenantDomain, User
 from .services import tenant_for_email, user_joined
 
 
@@ -71,6 +72,8 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["tenant"]
     search_fields = ["email", "display_name", "tenant__name"]
     autocomplete_fields = ["tenant"]
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_models=Count("owned_models"))
@@ -95,10 +98,8 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         """A user added here is treated like one from `create_user`: the tenant of the
         e-mail domain when none is chosen, and pending invitations take effect."""
-        if not change:
-            obj.email = normalize_email(obj.email)
-            if obj.tenant_id is None:
-                obj.tenant = tenant_for_email(obj.email)
+        if not change and obj.tenant_id is None:
+            obj.tenant = tenant_for_email(obj.email)
         super().save_model(request, obj, form, change)
         if not change:
             user_joined(obj)

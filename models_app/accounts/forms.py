@@ -1,8 +1,8 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import normalize_email
+from .models import User, normalize_email
 
 
 class SignInForm(AuthenticationForm):
@@ -20,3 +20,39 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self):
         return normalize_email(self.cleaned_data["username"])
+
+
+def email_taken_problem(email: str, user: User | None = None) -> str | None:
+    """Why `email` cannot be the address of `user` (None for a new one): another account has
+    it, in whatever case. Addresses are stored lowercased (`normalize_email`)."""
+    others = User.objects.filter(email__iexact=normalize_email(email))
+    if user is not None and user.pk is not None:
+        others = others.exclude(pk=user.pk)
+    if others.exists():
+        return _("Another account already uses %(email)s.") % {"email": normalize_email(email)}
+    return None
+
+
+class UserEmailMixin:
+    """The admin's user forms: the address is lowercased and unique whatever its case."""
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        problem = email_taken_problem(email, self.instance)
+        if problem:
+            raise forms.ValidationError(problem, code="unique")
+        return email
+
+
+class UserAdminCreationForm(UserEmailMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["email"]
+        field_classes = {}
+
+
+class UserAdminChangeForm(UserEmailMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+        field_classes = {}

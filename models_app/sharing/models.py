@@ -84,6 +84,15 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            # At most one open invitation per address and model: a revoked or re-roled
+            # invitation cannot leave a twin behind that still gives access at sign-up.
+            models.UniqueConstraint(
+                fields=["model", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
 

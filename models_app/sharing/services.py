@@ -92,11 +92,42 @@ class Added:
     token: str = ""
 
 
+def _lock_model(model: AIModel) -> None:
+    """Locks the model's row until the transaction ends, so that changes to who may use it
+    happen one after another; raises SharingError if the model has gone meanwhile."""
+    if AIModel.objects.select_for_update().filter(pk=model.pk).first() is None:
+        raise SharingError(_("This model no longer exists."))
+
+
+def _open_invitations(model: AIModel, email: str):
+    """Invitations for `email` that were neither accepted nor revoked (expired ones too)."""
+    return Invitation.objects.filter(
+        model=model, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+
+
+def _refusal(model: AIModel, email: str, actor, exc: IntegrityError) -> SharingError:
+    """A clear message for a write the database refused because a share or invitation for
+    `email` appeared meanwhile."""
+    problem = share_target_problem(model, email, actor)
+    return SharingError(
+        problem or _("%(email)s was added by someone else just now.") % {"email": email}
+    )
+
+
 @transaction.atomic
 def share_add(model: AIModel, email: str, role: str, actor) -> Added:
-    """Shares `model` with the account of `email`, or invites the address if it has none."""
+    """Shares `model` with the account of `email`, or invites the address if it has none.
+
+    The model row is locked first, so a second "Share" for the same address (a double click,
+    another admin) waits and then finds the first one.
+    """
     email = normalize_email(email)
-    problem = role_problem(role) or share_target_problem(model, email, actor)
+    problem = role_problem(role)
+    if problem:
+        raise SharingError(problem)
+    _lock_model(model)
+    problem = share_target_problem(model, email, actor)
     if problem:
         raise SharingError(problem)
     user = User.objects.filter(email=email).first()
@@ -105,37 +136,94 @@ def share_add(model: AIModel, email: str, role: str, actor) -> Added:
             with transaction.atomic():
                 share = Share.objects.create(model=model, user=user, role=role, invited_by=actor)
         except IntegrityError as exc:
-            raise SharingError(share_target_problem(model, email, actor) or str(exc)) from exc
+            raise _refusal(model, email, actor, exc) from exc
         return Added(share=share)
+    # An expired invitation is superseded by the new one: at most one may stay open.
+    now = timezone.now()
+    _open_invitations(model, email).filter(expires_at__lte=now).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        model=model, email=email, role=role, token_hash=token_digest(token), invited_by=actor
-    )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                model=model,
+                email=email,
+                role=role,
+                token_hash=token_digest(token),
+                invited_by=actor,
+            )
+    except IntegrityError as exc:
+        raise _refusal(model, email, actor, exc) from exc
     return Added(invitation=invitation, token=token)
 
 
+class NoAccess(SharingError):
+    """The address has neither a share nor a pending invitation (any more)."""
+
+
+@dataclass
+class Changed:
+    """What a change did to an address: `pending` if it had only an invitation."""
+
+    email: str
+    role: str
+    pending: bool
+
+
+def _no_access(email: str) -> NoAccess:
+    return NoAccess(_("%(email)s no longer has access.") % {"email": email})
+
+
 @transaction.atomic
-def share_change_role(share: Share | Invitation, role: str) -> str:
-    """Gives a share (or a pending invitation) another role; returns the previous one."""
+def share_change_role(model: AIModel, email: str, role: str) -> Changed:
+    """Gives the address another role: its share and every pending invitation for it.
+
+    Returns the previous role. Raises NoAccess if the address has lost access meanwhile.
+    """
+    email = normalize_email(email)
     problem = role_problem(role)
     if problem:
         raise SharingError(problem)
-    previous = share.role
-    if previous != role:
-        share.role = role
-        share.save(update_fields=["role"])
-    return previous
+    _lock_model(model)
+    share = Share.objects.filter(model=model, user__email=email).first()
+    invitations = Invitation.objects.pending().filter(model=model, email=email)
+    previous = share.role if share is not None else None
+    if previous is None:
+        previous = invitations.values_list("role", flat=True).first()
+    if previous is None:
+        raise _no_access(email)
+    if share is not None and not Share.objects.filter(pk=share.pk).update(role=role):
+        raise _no_access(email)
+    invitations.update(role=role)
+    return Changed(email=email, role=previous, pending=share is None)
 
 
 @transaction.atomic
-def share_remove(share: Share) -> None:
-    share.delete()
+def share_remove(model: AIModel, email: str) -> Changed:
+    """Takes access away from the address: deletes its share and revokes every pending
+    invitation for it, so that none can give access back later.
+
+    Returns the role it had. Raises NoAccess if it had none (any more).
+    """
+    email = normalize_email(email)
+    _lock_model(model)
+    share = Share.objects.filter(model=model, user__email=email).first()
+    invitations = Invitation.objects.pending().filter(model=model, email=email)
+    role = share.role if share is not None else invitations.values_list("role", flat=True).first()
+    deleted = Share.objects.filter(pk=share.pk).delete()[0] if share is not None else 0
+    revoked = invitations.update(revoked_at=timezone.now())
+    if not (deleted or revoked):
+        raise _no_access(email)
+    return Changed(email=email, role=role, pending=not deleted)
 
 
 @transaction.atomic
 def invitation_revoke(invitation: Invitation) -> None:
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+    """Revokes the invitation and any other pending one for the same model and address."""
+    _lock_model(invitation.model)
+    Invitation.objects.pending().filter(model=invitation.model_id, email=invitation.email).update(
+        revoked_at=timezone.now()
+    )
+    invitation.refresh_from_db(fields=["revoked_at"])
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -167,6 +255,33 @@ def invitation_send(invitation: Invitation, signup_url: str) -> bool:
     return True
 
 
+def _accept(invitation: Invitation, user, now) -> Share | None:
+    """Turns one pending invitation into a share of `user` (the owner needs none)."""
+    invitation.accepted_at = now
+    invitation.save(update_fields=["accepted_at"])
+    model = invitation.model
+    if model.owner_id == user.pk:
+        return None
+    share, created = Share.objects.get_or_create(
+        model=model,
+        user=user,
+        defaults={"role": invitation.role, "invited_by": invitation.invited_by},
+    )
+    if not created and ROLE_RANK[invitation.role] > ROLE_RANK[share.role]:
+        share.role = invitation.role
+        share.save(update_fields=["role"])
+    audit_record(
+        None,
+        AuditAction.SHARED,
+        model,
+        actor=user,
+        email=user.email,
+        role=share.role,
+        invitation=invitation.pk,
+    )
+    return share
+
+
 @transaction.atomic
 def invitations_accept(user) -> list[Share]:
     """Turns every pending invitation for the user's address into a share.
@@ -174,7 +289,6 @@ def invitations_accept(user) -> list[Share]:
     Called for every new user (the `on_user_created` hook), whichever way they were created.
     An existing share keeps the higher of its role and the invited one.
     """
-    shares = []
     now = timezone.now()
     pending = (
         Invitation.objects.pending(now)
@@ -182,33 +296,40 @@ def invitations_accept(user) -> list[Share]:
         .select_related("model", "invited_by")
         .filter(email=normalize_email(user.email))
     )
-    for invitation in pending:
-        model = invitation.model
-        if model.owner_id == user.pk:
-            invitation.accepted_at = now
-            invitation.save(update_fields=["accepted_at"])
-            continue
-        share, created = Share.objects.get_or_create(
-            model=model,
-            user=user,
-            defaults={"role": invitation.role, "invited_by": invitation.invited_by},
-        )
-        if not created and ROLE_RANK[invitation.role] > ROLE_RANK[share.role]:
-            share.role = invitation.role
-            share.save(update_fields=["role"])
-        invitation.accepted_at = now
-        invitation.save(update_fields=["accepted_at"])
-        audit_record(
-            None,
-            AuditAction.SHARED,
-            model,
-            actor=user,
-            email=user.email,
-            role=share.role,
-            invitation=invitation.pk,
-        )
-        shares.append(share)
-    return shares
+    shares = [_accept(invitation, user, now) for invitation in pending]
+    return [share for share in shares if share is not None]
+
+
+def invitation_accept_problem(invitation: Invitation, user) -> str | None:
+    """Why `user` may not accept `invitation` through its link, or None if they may."""
+    if not getattr(user, "is_authenticated", False):
+        return _("Sign in as %(email)s to accept this invitation.") % {"email": invitation.email}
+    if normalize_email(user.email) != invitation.email:
+        return _(
+            "This invitation is for %(email)s, but you are signed in as %(current)s. "
+            "Sign out and sign in as %(email)s to accept it."
+        ) % {"email": invitation.email, "current": user.email}
+    return None
+
+
+@transaction.atomic
+def invitation_accept(invitation: Invitation, user) -> Share | None:
+    """`user` accepts `invitation` through its link: it must be for their address and still
+    pending. Returns the share (None for the model's owner)."""
+    problem = invitation_accept_problem(invitation, user)
+    if problem:
+        raise SharingError(problem)
+    _lock_model(invitation.model)
+    now = timezone.now()
+    current = (
+        Invitation.objects.pending(now)
+        .select_related("model", "invited_by")
+        .filter(pk=invitation.pk)
+        .first()
+    )
+    if current is None:
+        raise SharingError(_("This invitation can no longer be used."))
+    return _accept(current, user, now)
 
 
 @dataclass

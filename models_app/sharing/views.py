@@ -17,14 +17,15 @@ from models_app.audit.services import audit_record
 from models_app.catalog.cards import detail_context
 
 from .forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
-from .models import Invitation, Role
+from .models import Role
 from .policy import Action, allowed_actions, can, forget_roles, get_model_for
 from .services import (
+    NoAccess,
     SharingError,
+    invitation_accept,
+    invitation_accept_problem,
     invitation_for_token,
-    invitation_revoke,
     invitation_send,
-    invitations_accept,
     outside_tenant,
     share_add,
     share_change_role,
@@ -155,8 +156,7 @@ def share_change_view(request, ref, share):
     if email == normalize_email(model.owner.email):
         error = _("The owner always has full access: they cannot be removed or given a role.")
         return _render(request, model, row_errors={email: error}, status=400)
-    target = share_or_invitation(model, email)
-    if target is None:
+    if share_or_invitation(model, email) is None:
         return _render(
             request,
             model,
@@ -167,32 +167,31 @@ def share_change_view(request, ref, share):
     if not form.is_valid():
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _render(request, model, row_errors={email: error}, status=400)
-    pending = isinstance(target, Invitation)
     names = {"email": email}
-    if form.cleaned_data["remove"]:
-        if pending:
-            invitation_revoke(target)
+    remove, role = form.cleaned_data["remove"], form.cleaned_data["role"]
+    try:
+        changed = share_remove(model, email) if remove else share_change_role(model, email, role)
+    except NoAccess as exc:
+        return _render(request, model, notices=[(messages.ERROR, str(exc))], status=404)
+    except SharingError as exc:
+        return _render(request, model, row_errors={email: str(exc)}, status=400)
+    if remove:
+        if changed.pending:
             audit_record(request, AuditAction.INVITATION_REVOKED, model, email=email)
             text = _("The invitation for %(email)s was revoked.") % names
         else:
-            share_remove(target)
-            audit_record(request, AuditAction.UNSHARED, model, email=email, role=target.role)
+            audit_record(request, AuditAction.UNSHARED, model, email=email, role=changed.role)
             text = _("%(email)s no longer has access.") % names
         return _done(request, model, [(messages.SUCCESS, text)])
-    role = form.cleaned_data["role"]
-    try:
-        previous = share_change_role(target, role)
-    except SharingError as exc:
-        return _render(request, model, row_errors={email: str(exc)}, status=400)
-    if previous != role:
+    if changed.role != role:
         audit_record(
             request,
             AuditAction.ROLE_CHANGED,
             model,
             email=email,
-            previous=previous,
+            previous=changed.role,
             role=role,
-            pending=pending,
+            pending=changed.pending,
         )
     names["role"] = Role(role).label
     return _done(request, model, [(messages.SUCCESS, _("%(email)s is now %(role)s.") % names)])
@@ -201,16 +200,15 @@ def share_change_view(request, ref, share):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_signup_view(request, token):
-    """Sign-up through an invitation link: the address is the invited one (S-34)."""
+    """The link of an invitation (S-34). No account yet: sign up with the invited address.
+    An account exists: its owner, signed in, accepts with a POST. A GET changes nothing."""
     invitation = invitation_for_token(token)
     if invitation is None or invitation.status in ("revoked", "expired"):
         status = 404 if invitation is None else 410
         state = invitation.status if invitation else "unknown"
         return render(request, "sharing/invitation_invalid.html", {"state": state}, status=status)
-    existing = User.objects.filter(email=invitation.email).first()
-    if existing is not None or invitation.status == "accepted":
-        if existing is not None:
-            invitations_accept(existing)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if invitation.status == "accepted":
         messages.info(
             request,
             _("An account for %(email)s exists already. Sign in to see the shared model.")
@@ -218,6 +216,8 @@ def invitation_signup_view(request, token):
         )
         query = urlencode({"next": invitation.model.get_absolute_url()})
         return redirect(f"{reverse('login')}?{query}")
+    if existing is not None:
+        return _invitation_accept(request, invitation)
     form = InvitationSignUpForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         user = user_create(
@@ -231,3 +231,28 @@ def invitation_signup_view(request, token):
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "invitation": invitation}
     return render(request, "sharing/signup.html", context, status=status)
+
+
+def _invitation_accept(request, invitation):
+    """An invitation for an address that has an account: accepted only by a POST from that
+    account, signed in; anyone else is told what to do and nothing changes."""
+    problem = invitation_accept_problem(invitation, request.user)
+    context = {
+        "invitation": invitation,
+        "problem": problem,
+        "login_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
+    }
+    if problem:
+        signed_out = not request.user.is_authenticated
+        status = 200 if signed_out and request.method == "GET" else 403
+        return render(request, "sharing/invitation_accept.html", context, status=status)
+    if request.method == "GET":
+        return render(request, "sharing/invitation_accept.html", context)
+    try:
+        invitation_accept(invitation, request.user)
+    except SharingError as exc:
+        context["problem"] = str(exc)
+        return render(request, "sharing/invitation_accept.html", context, status=409)
+    names = {"title": invitation.model, "role": invitation.get_role_display()}
+    messages.success(request, _("You now have access to “%(title)s” as %(role)s.") % names)
+    return redirect(invitation.model)

@@ -2,10 +2,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from models_app.accounts.models import User
 from models_app.sharing.models import Share
+from models_app.versions.services import version_create
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,8 +39,23 @@ def share_row(page, email):
     return page.get_by_test_id("share-row").filter(has_text=email)
 
 
+CONFIG = b'{"hidden_size": 64, "shared": true}\n'
+
+
+@pytest.fixture
+def version_with_a_file(client_for, owner, model):
+    """Version v1 of the model with one small file, uploaded by the owner over HTTP."""
+    version = version_create(model, owner, {"status": "training"})
+    response = client_for(owner).post(
+        f"/models/{model.uuid}/versions/{version.name}/upload/",
+        {"files": [SimpleUploadedFile("upload.bin", CONFIG)], "paths": ["config.json"]},
+    )
+    assert response.status_code < 400, response.content.decode()[:1000]
+    return version
+
+
 def test_owner_shares_changes_the_role_and_removes_a_colleague(
-    page, sign_in, second_browser, owner, model, stranger
+    page, sign_in, second_browser, owner, model, stranger, version_with_a_file, tmp_path
 ):
     sign_in(owner)
     page.goto(model.get_absolute_url())
@@ -56,6 +73,16 @@ def test_owner_shares_changes_the_role_and_removes_a_colleague(
     card.locator("a", has_text=model.title).click()
     expect(colleague.locator("h1.model-title")).to_have_text(model.title)
     expect(colleague.locator(".detail-actions a", has_text="Edit")).to_have_count(0)
+
+    colleague.goto(f"/models/{model.uuid}/versions/{version_with_a_file.name}/")
+    row = colleague.locator("[data-testid=file-row][data-path='config.json']")
+    with colleague.expect_download() as download:
+        row.locator("a", has_text="Download").click()
+    saved = tmp_path / "config.json"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == CONFIG
+
+    colleague.goto(model.get_absolute_url())
     colleague.click("nav.tabs a:has-text('Sharing')")
     expect(share_row(colleague, stranger.email)).to_contain_text("Viewer")
     expect(colleague.locator("input[name=email]")).to_have_count(0)

@@ -1,3 +1,4 @@
+import pytest
 from django.core import mail
 from django.core.management import call_command
 
@@ -254,3 +255,81 @@ def test_heading_counts_people_and_pending_invitations_apart(client_for, owner, 
     html = client_for(owner).get(sharing_url(model)).content.decode()
     assert "1 person has access" in html
     assert "1 invitation pending" in html
+
+
+# The link of an address that has an account already
+
+
+@pytest.fixture
+def link_for_stranger(model, owner, stranger):
+    """A pending admin invitation for an address that has an account (stranger's)."""
+    Invitation.objects.create(
+        model=model,
+        email=stranger.email,
+        role="admin",
+        token_hash=token_digest("stranger-token"),
+        invited_by=owner,
+    )
+    return "/invitations/stranger-token/"
+
+
+def stranger_role(model, stranger):
+    return role_of_new_user(model, stranger.email)
+
+
+def test_opening_the_link_of_an_existing_account_changes_nothing(
+    client, link_for_stranger, model, stranger
+):
+    response = client.get(link_for_stranger)
+    assert response.status_code == 200
+    assert stranger_role(model, stranger) is None
+    assert Invitation.objects.get().status == "pending"
+
+
+def test_the_link_of_an_existing_account_offers_a_sign_in_that_returns_to_it(
+    client, link_for_stranger
+):
+    html = client.get(link_for_stranger).content.decode()
+    assert 'href="/accounts/login/?next=%2Finvitations%2Fstranger-token%2F"' in html
+    assert "Sign in as stranger@acme.test to accept" in html
+
+
+def test_signed_in_invitee_sees_an_accept_button_and_nothing_changes(
+    client_for, link_for_stranger, model, stranger
+):
+    response = client_for(stranger).get(link_for_stranger)
+    assert response.status_code == 200
+    assert 'data-testid="invitation-accept-button"' in response.content.decode()
+    assert stranger_role(model, stranger) is None
+
+
+def test_signed_in_invitee_accepts_with_a_post(client_for, link_for_stranger, model, stranger):
+    response = client_for(stranger).post(link_for_stranger)
+    assert response.status_code == 302
+    assert response["Location"] == model.get_absolute_url()
+    assert stranger_role(model, stranger) == "admin"
+    assert Invitation.objects.get().status == "accepted"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_someone_else_signed_in_is_refused_and_nothing_changes(
+    client_for, link_for_stranger, model, stranger, viewer, method
+):
+    response = getattr(client_for(viewer), method)(link_for_stranger)
+    assert response.status_code == 403
+    assert "This invitation is for stranger@acme.test" in response.content.decode()
+    assert stranger_role(model, stranger) is None
+    assert Share.objects.get(model=model, user=viewer).role == "viewer"
+    assert Invitation.objects.get().status == "pending"
+
+
+def test_anonymous_post_for_an_existing_account_changes_nothing(
+    client, link_for_stranger, model, stranger
+):
+    response = client.post(
+        link_for_stranger,
+        {"password1": "a-long-new-password", "password2": "a-long-new-password"},
+    )
+    assert response.status_code == 403
+    assert stranger_role(model, stranger) is None
+    assert Invitation.objects.get().status == "pending"
