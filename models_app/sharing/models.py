@@ -36,6 +36,8 @@ class Share(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["model", "user"], name="share_unique_per_user")
         ]
+        # "Shared with me" without touching the table: visible_to reads these ids from the index.
+        indexes = [models.Index(fields=["user", "model"], name="share_model_ids_of_user")]
         verbose_name = _("share")
         verbose_name_plural = _("shares")
 
