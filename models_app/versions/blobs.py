@@ -73,8 +73,12 @@ class HashingReader(io.RawIOBase):
         return len(data)
 
 
+STORED_CONTENT_TYPE = "application/octet-stream"
+
+
 class _StreamFile(File):
     DEFAULT_CHUNK_SIZE = CHUNK_SIZE
+    content_type = STORED_CONTENT_TYPE
 
 
 def write_stream(key: str, reader: HashingReader) -> None:
@@ -90,6 +94,8 @@ def write_stream(key: str, reader: HashingReader) -> None:
 
 def move_local_file(key: str, uploaded) -> None:
     """Stores an upload that already sits in a temporary file (moved when storage allows)."""
+    # The client's Content-Type would become the S3 object's; artifacts are opaque bytes.
+    uploaded.content_type = STORED_CONTENT_TYPE
     saved = default_storage.save(key, uploaded)
     if saved != key:
         default_storage.delete(saved)
@@ -168,7 +174,12 @@ def iter_object(key: str, start: int = 0, length: int | None = None, chunk_size=
 
 def presigned_url(key: str, filename_header: str, expire: int = 300) -> str:
     return default_storage.url(
-        key, parameters={"ResponseContentDisposition": filename_header}, expire=expire
+        key,
+        parameters={
+            "ResponseContentDisposition": filename_header,
+            "ResponseContentType": STORED_CONTENT_TYPE,
+        },
+        expire=expire,
     )
 
 

@@ -17,7 +17,8 @@ from .models import ModelVersion, VersionFile
 from .paths import file_name
 from .services import file_count_download, version_count_download
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# 19 digits cover any file size; longer numbers are no valid range of a file we hold.
+_RANGE = re.compile(r"^bytes=(\d{0,19})-(\d{0,19})$")
 
 
 class RangeNotSatisfiable(Exception):
@@ -35,6 +36,8 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     first, last = match.groups()
     if not first and not last:
         return None
+    if size == 0:
+        raise RangeNotSatisfiable
     if not first:
         suffix = int(last)
         if suffix == 0:
@@ -78,6 +81,9 @@ def file_response(request, file: VersionFile):
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
+    if byte_range and request.headers.get("If-Range", f'"{file.sha256}"') != f'"{file.sha256}"':
+        # The client holds part of another content: it gets the whole file, not a mixture.
+        byte_range = None
     start, length = byte_range if byte_range else (0, size)
     on_complete = partial(file_count_download, file.pk) if request.method == "GET" else None
     content_type = file.content_type or "application/octet-stream"

@@ -20,13 +20,30 @@
   let running = 0;
   const PARALLEL = 1; // one at a time: a big file gets the whole link
 
-  function addItem(file, path) {
+  function addItem(file, path, refusal) {
     const node = template.content.firstElementChild.cloneNode(true);
     node.querySelector(".upload-path").textContent = path;
     node.querySelector(".upload-state").textContent = text("waiting");
     node.dataset.path = path;
     list.append(node);
-    queue.push({ file, path, node });
+    const item = { file, path, node };
+    if (refusal) {
+      running += 1; // finish() counts it back down
+      finish(item, false, refusal);
+    } else {
+      queue.push(item);
+    }
+  }
+
+  // One upload is one batch: two files with the same path in it are refused (S-38), as the
+  // server does for a multipart upload, instead of the second silently replacing the first.
+  function addBatch(pairs) {
+    const seen = new Map();
+    pairs.forEach(({ path }) => seen.set(path, (seen.get(path) || 0) + 1));
+    pairs.forEach(({ file, path }) =>
+      addItem(file, path, seen.get(path) > 1 ? text("duplicate") : ""),
+    );
+    pump();
   }
 
   function refreshBrowser() {
@@ -93,10 +110,12 @@
   }
 
   function addFiles(files, useRelativePath) {
-    for (const file of files) {
-      addItem(file, useRelativePath ? insideChosenFolder(file) : file.name);
-    }
-    pump();
+    addBatch(
+      [...files].map((file) => ({
+        file,
+        path: useRelativePath ? insideChosenFolder(file) : file.name,
+      })),
+    );
   }
 
   form.querySelector("[data-file-input]").addEventListener("change", (event) => {
@@ -146,8 +165,7 @@
     }
     const found = [];
     for (const entry of entries) await walk(entry, "", found);
-    found.forEach(({ file, path }) => addItem(file, path));
-    pump();
+    addBatch(found);
   });
 
   window.addEventListener("beforeunload", (event) => {

@@ -85,3 +85,29 @@ def test_dropped_files_are_uploaded(page, sign_in, owner, model):
         ("a.txt", 5),
         ("b.txt", 6),
     ]
+
+
+def test_two_chosen_files_with_one_path_are_refused(page, sign_in, owner, model, tmp_path):
+    from tests.versions.factories import VersionFactory
+
+    version = VersionFactory(model=model, number=1, name="v1")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "weights.bin").write_bytes(b"first")
+    (tmp_path / "b" / "weights.bin").write_bytes(b"second")
+    (tmp_path / "a" / "config.json").write_bytes(b"{}")
+    sign_in(owner)
+    page.goto(f"/models/{model.uuid}/versions/{version.name}/")
+    page.set_input_files(
+        "input[data-file-input]",
+        [
+            str(tmp_path / "a" / "weights.bin"),
+            str(tmp_path / "b" / "weights.bin"),
+            str(tmp_path / "a" / "config.json"),
+        ],
+    )
+    refused = page.locator(".upload-item.failed")
+    expect(refused).to_have_count(2)
+    expect(refused.first).to_contain_text("Two files in this upload have this path")
+    expect(page.locator(".upload-item.done")).to_have_count(1)
+    assert list(VersionFile.objects.values_list("path", flat=True)) == ["config.json"]

@@ -143,7 +143,7 @@ def test_check_storage_repair_fixes_both(
     default_storage.delete(VersionFile.objects.get(path="lost.bin").storage_key)
     default_storage.save(f"artifacts/{version.model.uuid}/orphan", ContentFile(b"x"))
     with django_capture_on_commit_callbacks(execute=True):
-        run("check_storage", "--repair")
+        run("check_storage", "--repair", "--grace-hours", "0")
     assert list(VersionFile.objects.values_list("path", flat=True)) == ["kept.bin"]
     assert backend.keys() == [VersionFile.objects.get().storage_key]
     assert ModelVersion.objects.get().size_bytes == 1
@@ -153,3 +153,42 @@ def test_check_storage_repair_fixes_both(
 def test_check_storage_on_a_clean_store_says_so(client_for, owner, version):
     upload_multipart(client_for(owner), version, {"a.bin": b"1"})
     assert "0 missing, 0 orphans." in run("check_storage")
+
+
+def test_check_storage_repair_leaves_a_fresh_orphan_to_its_upload(backend, version):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    key = default_storage.save(f"artifacts/{version.model.uuid}/in-progress", ContentFile(b"x"))
+    output = run("check_storage", "--repair")
+    assert "left alone" in output
+    assert key in backend.keys()
+
+
+def test_check_storage_refuses_a_negative_grace(db):
+    with pytest.raises(CommandError, match="negative"):
+        run("check_storage", "--grace-hours", "-1")
+
+
+def test_import_refuses_a_link_out_of_the_folder(owner, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the model")
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "link.txt").symlink_to(secret)
+    with pytest.raises(CommandError, match="outside"):
+        run("import_model", str(folder), "--model", "linked", "--owner", owner.email)
+    assert not VersionFile.objects.exists()
+
+
+def test_import_of_many_files_keeps_their_bytes(owner, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(30):
+        (folder / f"part-{index:02d}.bin").write_bytes(bytes([index]) * (index + 1))
+    run("import_model", str(folder), "--model", "many", "--owner", owner.email)
+    files = {f.path: f for f in VersionFile.objects.all()}
+    assert len(files) == 30
+    assert files["part-07.bin"].size_bytes == 8
+    assert files["part-07.bin"].sha256 == hashlib.sha256(bytes([7]) * 8).hexdigest()

@@ -227,3 +227,49 @@ def test_zip_keeps_japanese_paths(backend, client_for, owner, version):
 def test_empty_version_zip_is_a_valid_empty_archive(client_for, owner, version):
     response = client_for(owner).get(zip_url(version))
     assert zipfile.ZipFile(io.BytesIO(body(response))).namelist() == []
+
+
+def test_if_range_with_the_current_etag_resumes(stored, client_for, owner):
+    client = client_for(owner)
+    url = file_url(stored, "artifacts/model.bin")
+    etag = client.head(url)["ETag"]
+    response = client.get(url, headers={"Range": "bytes=10-", "If-Range": etag})
+    assert response.status_code == 206
+    assert body(response) == WEIGHTS[10:]
+
+
+def test_if_range_with_another_etag_gets_the_whole_new_file(stored, client_for, owner):
+    response = client_for(owner).get(
+        file_url(stored, "artifacts/model.bin"), headers={"Range": "bytes=10-", "If-Range": '"old"'}
+    )
+    assert response.status_code == 200
+    assert body(response) == WEIGHTS
+
+
+def test_absurdly_long_range_numbers_get_the_whole_file(stored, client_for, owner):
+    response = client_for(owner).get(
+        file_url(stored, "artifacts/model.bin"), headers={"Range": "bytes=" + "9" * 5000 + "-"}
+    )
+    assert response.status_code == 200
+
+
+def test_range_of_an_empty_file_is_416(backend, client_for, owner, version):
+    upload_multipart(client_for(owner), version, {"empty.bin": b""})
+    response = client_for(owner).get(file_url(version, "empty.bin"), headers={"Range": "bytes=-5"})
+    assert response.status_code == 416
+
+
+def test_s3_objects_are_stored_as_opaque_bytes(s3, client_for, owner, version):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client_for(owner).post(
+        reverse("versions:upload", kwargs={"ref": version.model.uuid, "name": version.name}),
+        {
+            "files": SimpleUploadedFile("x.html", b"<script>1</script>", "text/html"),
+            "paths": "x.html",
+        },
+    )
+    key = VersionFile.objects.get(path="x.html").storage_key
+    head = default_storage.bucket.Object(default_storage._normalize_name(key)).get()
+    assert head["ContentType"] == "application/octet-stream"

@@ -26,13 +26,28 @@ def find_model(ref_or_title: str, owner=None) -> AIModel | None:
 
 
 class ProgressReader:
-    """A file whose reads advance a tqdm bar."""
+    """A file whose reads advance a tqdm bar. It is opened at its first read and closed at its
+    end, so a folder of many files never holds more than one open at a time."""
 
-    def __init__(self, handle, bar):
-        self.handle = handle
+    def __init__(self, path, bar):
+        self.path = path
         self.bar = bar
+        self.handle = None
+        self.finished = False
 
     def read(self, size=-1):
+        if self.finished:
+            return b""
+        if self.handle is None:
+            self.handle = open(self.path, "rb")  # noqa: SIM115 (closed at EOF or by close())
         data = self.handle.read(size)
         self.bar.update(len(data))
+        if not data or size is None or size < 0:
+            self.finished = True
+            self.close()
         return data
+
+    def close(self):
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None

@@ -1,4 +1,8 @@
-from django.core.management.base import BaseCommand
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from models_app.versions import blobs
 from models_app.versions.models import VersionFile
@@ -9,13 +13,24 @@ class Command(BaseCommand):
     help = (
         "Compare the database with the storage: files whose object is missing, and objects "
         "no file refers to (orphans). With --repair, orphans are deleted and the records of "
-        "missing objects are removed (sizes recomputed)."
+        "missing objects are removed (sizes recomputed). Orphans newer than --grace-hours are "
+        "left alone: an upload in progress writes its object before its record."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true", help="Fix what is found.")
+        parser.add_argument(
+            "--grace-hours",
+            type=float,
+            default=24,
+            help="Keep orphans younger than this many hours (default 24): uploads of large "
+            "files may still be writing them.",
+        )
 
-    def handle(self, repair, **options):
+    def handle(self, repair, grace_hours, **options):
+        if grace_hours < 0:
+            raise CommandError("--grace-hours must not be negative.")
+        cutoff = timezone.now() - timedelta(hours=grace_hours)
         stored = set(blobs.all_keys())
         known = dict(VersionFile.objects.values_list("storage_key", "pk"))
         missing = sorted(k for k in known if k not in stored)
@@ -25,11 +40,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"missing: {file.version.model.title} {file.version.name} {file.path} ({key})"
             )
+        recent = {k for k in orphans if default_storage.get_modified_time(k) > cutoff}
         for key in orphans:
-            self.stdout.write(f"orphan: {key}")
+            note = " (recent: an upload may still be writing it; left alone)" if key in recent else ""
+            self.stdout.write(f"orphan: {key}{note}")
         if repair:
             for key in orphans:
-                blobs.delete_quietly(key)
+                if key not in recent:
+                    blobs.delete_quietly(key)
             for key in missing:
                 file_delete(VersionFile.objects.select_related("version").get(pk=known[key]))
             sizes_recompute()

@@ -40,6 +40,13 @@ class Command(BaseCommand):
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         if not files:
             raise CommandError(f"{path} holds no files.")
+        root = folder.resolve()
+        outside = [p for p in files if not p.resolve().is_relative_to(root)]
+        if outside:
+            # A link out of the folder would publish whatever it points at to every downloader.
+            raise CommandError(
+                f"{outside[0]} links to a file outside {path}; nothing was imported."
+            )
         try:
             paths = normalize_paths([p.relative_to(folder).as_posix() for p in files])
         except InvalidPath as exc:
@@ -48,21 +55,19 @@ class Command(BaseCommand):
         target = self._model(model, user)
         version = self._version(target, user, version_name)
         total = sum(p.stat().st_size for p in files)
-        handles = []
         with tqdm(total=total, unit="B", unit_scale=True, disable=options["verbosity"] == 0) as bar:
+            readers = [ProgressReader(file, bar) for file in files]
             try:
-                items = []
-                for file, rel in zip(files, paths, strict=True):
-                    handle = file.open("rb")
-                    handles.append(handle)
-                    reader = blobs.HashingReader(ProgressReader(handle, bar))
-                    items.append(Incoming(path=rel, source=reader))
+                items = [
+                    Incoming(path=rel, source=blobs.HashingReader(reader))
+                    for reader, rel in zip(readers, paths, strict=True)
+                ]
                 saved = files_store(version, items, user)
             except (StorageFailed, blobs.TooLarge) as exc:
                 raise CommandError(str(exc) or "A file is larger than MAX_UPLOAD_BYTES.") from exc
             finally:
-                for handle in handles:
-                    handle.close()
+                for reader in readers:
+                    reader.close()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {len(saved)} files ({total} bytes) into {target.title} "
