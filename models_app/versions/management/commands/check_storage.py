@@ -42,7 +42,9 @@ class Command(BaseCommand):
             )
         recent = {k for k in orphans if default_storage.get_modified_time(k) > cutoff}
         for key in orphans:
-            note = " (recent: an upload may still be writing it; left alone)" if key in recent else ""
+            note = (
+                " (recent: an upload may still be writing it; left alone)" if key in recent else ""
+            )
             self.stdout.write(f"orphan: {key}{note}")
         if repair:
             for key in orphans:
