@@ -12,9 +12,41 @@ class InvalidPath(ValueError):
     """A path that cannot be stored; the message names it and says why."""
 
 
-def _refuse(raw: str, reason: str) -> InvalidPath:
+class PathConflict(InvalidPath):
+    """A path that would make one name both a file and a folder of a version."""
+
+
+def _refuse(raw: str, reason: str, cls: type[InvalidPath] = InvalidPath) -> InvalidPath:
     shown = raw.encode("unicode_escape").decode("ascii") if _has_control(raw) else raw
-    return InvalidPath(_("“%(path)s”: %(reason)s") % {"path": shown, "reason": reason})
+    return cls(_("“%(path)s”: %(reason)s") % {"path": shown, "reason": reason})
+
+
+def parent_folders(path: str) -> list[str]:
+    """`a/b/c` → `["a", "a/b"]`: the folders a normalised path lies in."""
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def file_is_a_folder(path: str, parent: str) -> PathConflict:
+    """`path` lies in `parent`, which the version already holds as a file."""
+    return _refuse(
+        path,
+        _("“%(name)s” is already a file in this version; a name cannot be both a file and a folder")
+        % {"name": parent},
+        PathConflict,
+    )
+
+
+def folder_is_a_file(path: str) -> PathConflict:
+    """`path` is already a folder of the version (files lie under it)."""
+    return _refuse(
+        path,
+        _(
+            "this version already has a folder with this name; "
+            "a name cannot be both a file and a folder"
+        ),
+        PathConflict,
+    )
 
 
 def _has_control(text: str) -> bool:
@@ -48,7 +80,8 @@ def normalize_path(raw: str) -> str:
 
 
 def normalize_paths(raws: list[str]) -> list[str]:
-    """Each path normalised; a path given twice (after normalising) is refused by name."""
+    """Each path normalised; a path given twice (after normalising), or a file that is also
+    the folder of another path of the same upload, is refused by name."""
     seen: dict[str, str] = {}
     paths = []
     for raw in raws:
@@ -57,6 +90,18 @@ def normalize_paths(raws: list[str]) -> list[str]:
             raise _refuse(raw, _("this path appears twice in the upload"))
         seen[path] = raw
         paths.append(path)
+    for path in paths:
+        for parent in parent_folders(path):
+            if parent in seen:
+                raise _refuse(
+                    seen[path],
+                    _(
+                        "“%(name)s” is also in this upload as a file; "
+                        "a name cannot be both a file and a folder"
+                    )
+                    % {"name": parent},
+                    PathConflict,
+                )
     return paths
 
 

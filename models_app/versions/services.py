@@ -13,6 +13,7 @@ from models_app.catalog.models import AIModel
 
 from . import blobs
 from .models import ModelVersion, VersionFile
+from .paths import InvalidPath, file_is_a_folder, folder_is_a_file, parent_folders
 
 logger = logging.getLogger("modelhub.versions")
 
@@ -118,9 +119,28 @@ def _store(key: str, item: Incoming) -> None:
         item.size = source.size
 
 
+def _refuse_conflicts(version: ModelVersion, paths: list[str]) -> None:
+    """Raises PathConflict when a path would make a name both a file and a folder: one of its
+    folders is a file of the version, or files of the version lie under it."""
+    parents = {parent: path for path in paths for parent in parent_folders(path)}
+    for parent in paths:
+        if parent in parents:
+            raise file_is_a_folder(parents[parent], parent)
+    clash = version.files.filter(path__in=list(parents)).values_list("path", flat=True).first()
+    if clash is not None:
+        raise file_is_a_folder(parents[clash], clash)
+    for path in paths:
+        # startswith is a LIKE, case-insensitive on SQLite: the exact test is made here.
+        under = version.files.filter(path__startswith=path + "/").values_list("path", flat=True)
+        if any(p.startswith(path + "/") for p in under.iterator()):
+            raise folder_is_a_file(path)
+
+
 def files_store(version: ModelVersion, items: list[Incoming], user) -> list[VersionFile]:
     """Stores every item, then records them all in one transaction (replacing files with the
-    same path). On any failure no row is written and every new object is removed."""
+    same path). On any failure no row is written and every new object is removed. A path
+    that would make a name both a file and a folder raises PathConflict (an InvalidPath)."""
+    _refuse_conflicts(version, [item.path for item in items])  # before any byte is stored
     stored: list[str] = []
     try:
         for item in items:
@@ -130,7 +150,7 @@ def files_store(version: ModelVersion, items: list[Incoming], user) -> list[Vers
         with transaction.atomic():
             saved, replaced = _record(version, items, stored, user)
             transaction.on_commit(lambda: blobs.delete_many(replaced))
-    except (blobs.TooLarge, blobs.Truncated):
+    except (blobs.TooLarge, blobs.Truncated, InvalidPath):
         blobs.delete_many(stored)
         raise
     except Exception as exc:
@@ -147,6 +167,9 @@ def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user)
     # files and removes their objects, or has removed the model and this upload fails whole.
     AIModel.objects.select_for_update().filter(pk=version.model_id).exists()
     locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
+    # Read under the version lock, which file_delete takes too: these rows cannot vanish
+    # before they are saved below.
+    _refuse_conflicts(locked, [i.path for i in items])
     existing = {f.path: f for f in locked.files.filter(path__in=[i.path for i in items])}
     now = timezone.now()
     delta = 0
@@ -157,6 +180,7 @@ def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user)
             row = VersionFile(version=locked, path=item.path, created_at=now, size_bytes=0)
         else:
             replaced.append(row.storage_key)
+        is_new = row.pk is None
         delta += item.size - row.size_bytes
         row.storage_key = key
         row.size_bytes = item.size
@@ -164,7 +188,8 @@ def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user)
         row.content_type = item.content_type[:200]
         row.uploaded_by = user
         row.modified_at = now
-        row.save()
+        # Never an insert in place of a replaced row that is gone: that would count it twice.
+        row.save(force_insert=is_new, force_update=not is_new)
         saved.append(row)
     ModelVersion.objects.filter(pk=locked.pk).update(
         size_bytes=F("size_bytes") + delta, updated_at=now
@@ -173,14 +198,29 @@ def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user)
     return saved, replaced
 
 
-def file_delete(file: VersionFile) -> None:
+def file_delete(file: VersionFile, *, storage_key: str | None = None) -> bool:
+    """Deletes the file now at `file`'s path, re-read under the model and version locks (the
+    order `_record` takes them), so an upload replacing it meanwhile is deleted whole; its
+    object goes once the transaction commits. With `storage_key`, only while the row still
+    holds that object. False when there is nothing (left) to delete."""
+    versions = ModelVersion.objects.filter(pk=file.version_id)
+    model_id = versions.values_list("model_id", flat=True).first()
+    if model_id is None:
+        return False
     with transaction.atomic():
-        key, size = file.storage_key, file.size_bytes
-        version_id, model_id = file.version_id, file.version.model_id
-        file.delete()
-        ModelVersion.objects.filter(pk=version_id).update(size_bytes=F("size_bytes") - size)
-        _touch_model(model_id, -size)
+        AIModel.objects.select_for_update().filter(pk=model_id).exists()
+        locked = ModelVersion.objects.select_for_update().filter(pk=file.version_id).first()
+        if locked is None:
+            return False
+        row = VersionFile.objects.select_for_update().filter(version=locked, path=file.path).first()
+        if row is None or (storage_key is not None and row.storage_key != storage_key):
+            return False
+        key, size = row.storage_key, row.size_bytes
+        row.delete()
+        ModelVersion.objects.filter(pk=locked.pk).update(size_bytes=F("size_bytes") - size)
+        _touch_model(locked.model_id, -size)
         transaction.on_commit(lambda: blobs.delete_quietly(key))
+    return True
 
 
 def file_count_download(file_id: int) -> None:

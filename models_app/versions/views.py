@@ -145,9 +145,9 @@ def file_delete_view(request, ref, name):
     version = _version(model, name)
     path = request.POST.get("path", "")
     file = VersionFile.objects.filter(version=version, path=path).first()
-    if file is None:
+    # file_delete re-reads the row under lock: it may have gone since (deleted meanwhile).
+    if file is None or not file_delete(file):
         raise Http404(_("No such file in this version."))
-    file_delete(file)
     audit_record(request, AuditAction.FILE_DELETED, model, version=name, path=path)
     messages.success(request, _("“%(path)s” deleted.") % {"path": path})
     folder = path.rpartition("/")[0]
@@ -261,6 +261,8 @@ def _store(request, model, version, items):
         return _upload_error(
             request, model, version, _("The upload ended early; nothing was saved."), 400
         )
+    except InvalidPath as exc:  # a name that would be both a file and a folder
+        return _upload_error(request, model, version, str(exc), 400)
     except StorageFailed as exc:
         return _upload_error(request, model, version, str(exc), 503)
     for row in saved:

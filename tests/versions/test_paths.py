@@ -1,6 +1,12 @@
 import pytest
 
-from models_app.versions.paths import InvalidPath, normalize_folder, normalize_path, normalize_paths
+from models_app.versions.paths import (
+    InvalidPath,
+    PathConflict,
+    normalize_folder,
+    normalize_path,
+    normalize_paths,
+)
 
 
 @pytest.mark.parametrize(
@@ -60,3 +66,19 @@ def test_distinct_paths_pass_in_order():
 )
 def test_folders_for_the_browser(raw, folder):
     assert normalize_folder(raw) == folder
+
+
+@pytest.mark.parametrize("raws", [["a", "a/b"], ["a/b/c", "a"], ["a/b", "a/b/c/d"]])
+def test_a_file_that_is_also_a_folder_of_the_upload_is_refused(raws):
+    with pytest.raises(PathConflict, match="cannot be both a file and a folder"):
+        normalize_paths(raws)
+
+
+def test_the_clash_names_the_path_under_the_file():
+    with pytest.raises(PathConflict) as caught:
+        normalize_paths(["a//b", "a"])
+    assert str(caught.value).startswith("“a//b”: “a” is also in this upload as a file")
+
+
+def test_names_sharing_a_prefix_are_no_clash():
+    assert normalize_paths(["a", "ab/c", "a.d/e"]) == ["a", "ab/c", "a.d/e"]

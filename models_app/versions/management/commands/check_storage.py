@@ -51,7 +51,8 @@ class Command(BaseCommand):
                 if key not in recent:
                     blobs.delete_quietly(key)
             for key in missing:
-                file_delete(VersionFile.objects.select_related("version").get(pk=known[key]))
+                row = VersionFile.objects.select_related("version").get(pk=known[key])
+                file_delete(row, storage_key=key)
             sizes_recompute()
         summary = f"{len(known)} files, {len(stored)} objects: {len(missing)} missing, "
         summary += f"{len(orphans)} orphans"

@@ -63,7 +63,7 @@ class Command(BaseCommand):
                     for reader, rel in zip(readers, paths, strict=True)
                 ]
                 saved = files_store(version, items, user)
-            except (StorageFailed, blobs.TooLarge) as exc:
+            except (StorageFailed, blobs.TooLarge, InvalidPath) as exc:
                 raise CommandError(str(exc) or "A file is larger than MAX_UPLOAD_BYTES.") from exc
             finally:
                 for reader in readers:
