@@ -50,3 +50,13 @@ def test_avatar_is_404_for_people_who_do_not(client_for, outsider, model):
 
 def test_model_without_avatar_has_no_avatar_url(client_for, owner, model):
     assert client_for(owner).get(f"/models/{model.uuid}/avatar/").status_code == 404
+
+
+def test_admins_find_delete_on_the_detail_page(client_for, admin_member, model):
+    html = client_for(admin_member).get(model.get_absolute_url()).content.decode()
+    assert f'href="/models/{model.uuid}/delete/"' in html
+
+
+def test_editors_find_no_delete_on_the_detail_page(client_for, editor, model):
+    html = client_for(editor).get(model.get_absolute_url()).content.decode()
+    assert f"/models/{model.uuid}/delete/" not in html
