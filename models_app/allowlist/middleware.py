@@ -8,6 +8,7 @@ instead of being sent.
 """
 
 import logging
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -41,15 +42,12 @@ def is_download_route(view) -> bool:
 
 def trusted_proxies():
     """MODELHUB_TRUSTED_PROXIES as networks; checked at start-up by AllowlistConfig.ready()."""
-    entries = settings.TRUSTED_PROXIES
-    cached = _proxy_cache.get("networks")
-    if cached is None or cached[0] != entries:
-        networks = parse_allowlist(",".join(entries), max_entries=max(len(entries), 1))
-        cached = _proxy_cache["networks"] = (list(entries), networks)
-    return cached[1]
+    return _parse_proxies(tuple(settings.TRUSTED_PROXIES))
 
 
-_proxy_cache: dict = {}
+@lru_cache(maxsize=4)
+def _parse_proxies(entries: tuple[str, ...]):
+    return parse_allowlist(",".join(entries), max_entries=max(len(entries), 1))
 
 
 def request_client_address(request):

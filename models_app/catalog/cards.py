@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 from django.urls import reverse
 
+from models_app.sharing.policy import allowed_actions
 from models_app.tags.models import TagCategory
 
 from .avatars import data_url, placeholder_colour, placeholder_initial
@@ -70,8 +71,6 @@ def detail_card(model: AIModel) -> ModelCard:
 
 def detail_context(request, model: AIModel, tab: str, **extra) -> dict:
     """What every tab of a model's page needs for its header, tabs and action buttons."""
-    from models_app.sharing.policy import allowed_actions
-
     return {
         "model": model,
         "card": detail_card(model),

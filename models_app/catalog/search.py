@@ -5,13 +5,9 @@ matching is case-insensitive for every script (and full-width ＡＢＣ finds ab
 PostgreSQL alike; PostgreSQL serves the substring match from a pg_trgm GIN index.
 """
 
-import unicodedata
+from models_app.folding import fold
 
 MAX_QUERY_LENGTH = 100
-
-
-def fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
 def search_document(title: str, description: str, tag_names) -> str:

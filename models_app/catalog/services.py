@@ -1,6 +1,7 @@
 """Writes of models: one transaction each; storage objects never outlive a failed write."""
 
 import logging
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -79,20 +80,26 @@ def _delete_stored(name: str | None):
         default_storage.delete(name)
 
 
+@contextmanager
+def _avatar_kept_only_on_success(new_avatar: str | None):
+    """A failed write removes the avatar it stored; a title clash becomes DuplicateTitle."""
+    try:
+        yield
+    except IntegrityError as exc:
+        _delete_stored(new_avatar)
+        raise DuplicateTitle(_("You already have a model with this title.")) from exc
+    except BaseException:
+        _delete_stored(new_avatar)
+        raise
+
+
 def model_create(owner, data: dict, tags_by_category: dict[str, list[str]]) -> AIModel:
     model = AIModel(owner=owner)
     _apply_fields(model, data)
     new_avatar = _save_avatar(model, data.get("avatar"))
-    try:
-        with transaction.atomic():
-            model.save()
-            _set_tags(model, tags_by_category)
-    except IntegrityError as exc:
-        _delete_stored(new_avatar)
-        raise DuplicateTitle(_("You already have a model with this title.")) from exc
-    except Exception:
-        _delete_stored(new_avatar)
-        raise
+    with _avatar_kept_only_on_success(new_avatar), transaction.atomic():
+        model.save()
+        _set_tags(model, tags_by_category)
     return model
 
 
@@ -106,26 +113,19 @@ def model_update(
     new_avatar = _save_avatar(model, data.get("avatar"))
     if remove_avatar:
         model.avatar = None
-    try:
-        with transaction.atomic():
-            claimed = AIModel.objects.filter(pk=model.pk, revision=expected_revision).update(
-                revision=expected_revision + 1
-            )
-            if not claimed:
-                raise StaleEdit
-            model.revision = expected_revision + 1
-            model.updated_at = timezone.now()
-            # Only the form's fields: counters written meanwhile (views, sizes) must survive.
-            model.save(update_fields=EDITED_FIELDS)
-            _set_tags(model, tags_by_category)
-            if old_avatar and (new_avatar or remove_avatar):
-                transaction.on_commit(lambda: _delete_stored(old_avatar))
-    except IntegrityError as exc:
-        _delete_stored(new_avatar)
-        raise DuplicateTitle(_("You already have a model with this title.")) from exc
-    except Exception:
-        _delete_stored(new_avatar)
-        raise
+    with _avatar_kept_only_on_success(new_avatar), transaction.atomic():
+        claimed = AIModel.objects.filter(pk=model.pk, revision=expected_revision).update(
+            revision=expected_revision + 1
+        )
+        if not claimed:
+            raise StaleEdit
+        model.revision = expected_revision + 1
+        model.updated_at = timezone.now()
+        # Only the form's fields: counters written meanwhile (views, sizes) must survive.
+        model.save(update_fields=EDITED_FIELDS)
+        _set_tags(model, tags_by_category)
+        if old_avatar and (new_avatar or remove_avatar):
+            transaction.on_commit(lambda: _delete_stored(old_avatar))
     return model
 
 
@@ -135,13 +135,14 @@ def build_preview(owner, data: dict, based_on: AIModel | None = None) -> AIModel
     if based_on is not None:
         for name in ("uuid", "created_at", "updated_at", "storage_bytes", "view_count"):
             setattr(model, name, getattr(based_on, name))
-    model.title = data.get("title") or ""
-    model.description = data.get("description") or ""
-    model.base_model = data.get("base_model") or ""
-    model.parameter_count = data.get("parameter_size")
-    model.overview = data.get("overview") or ""
-    model.ip_allowlist = data.get("ip_whitelist") or ""
+    # A field that did not validate is simply left blank in the preview.
+    blanks = dict.fromkeys(["title", "description", "base_model", "ip_whitelist", "overview"], "")
+    _apply_fields(model, blanks | {"parameter_size": None} | _present(data))
     return model
+
+
+def _present(data: dict) -> dict:
+    return {name: value for name, value in data.items() if value is not None}
 
 
 def model_storage_keys(model: AIModel) -> list[str]:

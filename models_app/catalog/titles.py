@@ -1,8 +1,6 @@
-import unicodedata
+from models_app.folding import fold
 
 MAX_TITLE_KEY_LENGTH = 600
 
-
-def title_key(title: str) -> str:
-    """What makes two titles the same for one owner (S-1): case, width and spacing ignored."""
-    return " ".join(unicodedata.normalize("NFKC", title).split()).casefold()
+# What makes two titles the same for one owner (S-1).
+title_key = fold
