@@ -185,12 +185,27 @@ class ModelFilter(django_filters.FilterSet):
         fields = []
         form = ListForm
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tag ids by (category, names): filter_queryset may run twice (the list phrases
+        # visibility two ways), the lookup once.
+        self._tag_ids = {}
+
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         for name, value in data.items():
             if name in self.filters:
                 queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by(*SORTS[self.sort_key][1])
+        return queryset.order_by(*self.ordering)
+
+    def narrows(self) -> bool:
+        """Whether any filter in effect leaves out some of the models the user can see."""
+        data = self.form.cleaned_data
+        return any(data.get(name) not in (None, "") for name in self.filters if name != "sort")
+
+    @property
+    def ordering(self) -> tuple:
+        return SORTS[self.sort_key][1]
 
     @property
     def sort_key(self) -> str:
@@ -210,8 +225,11 @@ class ModelFilter(django_filters.FilterSet):
     def filter_tag(self, queryset, name, value):
         """Models carrying every tag named (comma-separated) in this category. The tag ids
         are looked up first so PostgreSQL plans with the real frequency of each tag."""
-        keys = {tag_key(part) for part in value.split(",") if part.strip()}
-        ids = list(Tag.objects.filter(category=name, key__in=keys).values_list("pk", flat=True))
+        keys = frozenset(tag_key(part) for part in value.split(",") if part.strip())
+        if (name, keys) not in self._tag_ids:
+            tags = Tag.objects.filter(category=name, key__in=keys)
+            self._tag_ids[name, keys] = list(tags.values_list("pk", flat=True))
+        ids = self._tag_ids[name, keys]
         if len(ids) < len(keys):
             return queryset.none()
         through = AIModel.tags.through

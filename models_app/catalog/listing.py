@@ -8,7 +8,6 @@ from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
-from django.utils.functional import cached_property
 
 from models_app.sharing.policy import allowed_actions
 
@@ -22,33 +21,33 @@ LIST_SKIPS = ("overview", "ip_allowlist", "search_text")
 
 
 COUNT_AHEAD = 1000
+# Up to this many matches, the page is read by the matches' ids (one key lookup each) rather
+# than by walking a sort index, which costs more the rarer the matches are.
+FEW_MATCHES = 300
 # No list reaches this page; a larger number is treated as this one (and lands on the last).
 MAX_PAGE = 100_000
 
 
 class LookaheadPaginator(Paginator):
-    """Counts the matches only up to COUNT_AHEAD rows past the requested page's start.
+    """A paginator whose count was taken only up to `count_limit` (COUNT_AHEAD rows past the
+    requested page's start).
 
     An exact COUNT(*) of tens of thousands of matches costs more than the whole page; past
     that point the list says "more than N" and the pages go on as the user moves forward.
     """
 
-    def __init__(self, object_list, per_page, count_queryset, requested_page):
+    def __init__(self, object_list, per_page, *, matches: int, count_limit: int):
         super().__init__(object_list, per_page)
-        self.count_queryset = count_queryset
-        try:
-            start = (min(max(int(requested_page), 1), MAX_PAGE) - 1) * per_page
-        except (TypeError, ValueError, OverflowError):
-            start = 0
-        self.count_limit = start + COUNT_AHEAD
+        self.matches = matches
+        self.count_limit = count_limit
 
-    @cached_property
+    @property
     def count(self) -> int:
-        return self.count_queryset.order_by()[: self.count_limit + 1].count()
+        return self.matches
 
     @property
     def count_is_exact(self) -> bool:
-        return self.count <= self.count_limit
+        return self.matches <= self.count_limit
 
 
 @dataclass
@@ -78,15 +77,45 @@ def _card(model: AIModel, user) -> ModelCard:
     )
 
 
+def _count_limit(requested_page, per_page: int) -> int:
+    try:
+        start = (min(max(int(requested_page), 1), MAX_PAGE) - 1) * per_page
+    except (TypeError, ValueError, OverflowError):
+        start = 0
+    return start + COUNT_AHEAD
+
+
+def _match_ids(filterset: ModelFilter, user, limit: int) -> list[int]:
+    """The ids of up to `limit` matches, in no order: how many there are is the count the
+    list shows. Without a filter they come from the visibility indexes alone."""
+    if filterset.narrows():
+        ids = filterset.qs.order_by().values_list("pk", flat=True)
+    else:
+        ids = AIModel.objects.visible_ids(user)
+    return list(ids[:limit])
+
+
+def _page_source(filterset: ModelFilter, user, ids: list[int], count_limit: int):
+    """The sorted matches the page is cut from, phrased for what PostgreSQL does fastest:
+    few matches are read by the ids just found (they come from the user's own visible set);
+    many are found by walking the sort's index until the page is full."""
+    if len(ids) <= min(count_limit, FEW_MATCHES):
+        return AIModel.objects.filter(pk__in=ids).order_by(*filterset.ordering)
+    return filterset.filter_queryset(AIModel.objects.visible_to(user, scan_in_order=True))
+
+
 def model_list(request) -> ModelList:
     user = request.user
     filterset = ModelFilter(request.GET, queryset=AIModel.objects.visible_to(user), request=request)
-    queryset = _with_my_role(
-        filterset.qs.defer(*LIST_SKIPS).prefetch_related("tags").with_card_facts(),
-        user,
-    )
+    filterset.is_valid()  # malformed parameters are reported and left out, never fatal
     requested = request.GET.get("page")
-    paginator = LookaheadPaginator(queryset, filterset.page_size, filterset.qs, requested)
+    count_limit = _count_limit(requested, filterset.page_size)
+    ids = _match_ids(filterset, user, count_limit + 1)
+    source = _page_source(filterset, user, ids, count_limit)
+    rows = _with_my_role(source.defer(*LIST_SKIPS).prefetch_related("tags").with_card_facts(), user)
+    paginator = LookaheadPaginator(
+        rows, filterset.page_size, matches=len(ids), count_limit=count_limit
+    )
     page = paginator.get_page(requested)
     return ModelList(filterset, page, [_card(m, user) for m in page.object_list])
 

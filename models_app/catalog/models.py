@@ -28,18 +28,31 @@ class BaseModel(models.Model):
 
 
 class AIModelQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, scan_in_order=False):
         """The models a user may see at all: owned, shared with them, or every one for a
-        superuser. Everything a user is shown or may act on starts from here."""
+        superuser. Everything a user is shown or may act on starts from here.
+
+        The same set in two phrasings for PostgreSQL's planner. By default one id list
+        (owned ∪ shared) joined by key: the few visible rows are looked up, never the whole
+        table. `scan_in_order` tests each row's id against the two id lists hashed instead,
+        so a sorted page can walk its sort index (id included) and stop at the page's end."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        # One id list (owned ∪ shared) rather than `owner = me OR id IN (shared)`: PostgreSQL
-        # then looks the few visible rows up by key instead of scanning every model.
-        owned = AIModel.objects.filter(owner=user).order_by().values("pk")
-        shared = apps.get_model("sharing", "Share").objects.filter(user=user)
-        return self.filter(pk__in=owned.union(shared.order_by().values("model_id"), all=True))
+        owned, shared = _owned_and_shared_ids(user)
+        if scan_in_order:
+            return self.filter(models.Q(pk__in=owned) | models.Q(pk__in=shared))
+        return self.filter(pk__in=owned.union(shared, all=True))
+
+    def visible_ids(self, user):
+        """The ids of `visible_to(user)`, in no order, read from the indexes alone."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none().values_list("pk", flat=True)
+        if user.is_superuser:
+            return self.order_by().values_list("pk", flat=True)
+        owned, shared = _owned_and_shared_ids(user)
+        return owned.union(shared)
 
     def with_card_facts(self):
         """Annotates what a card or a table row shows beyond the model's own columns, each a
@@ -60,6 +73,12 @@ class AIModelQuerySet(models.QuerySet):
         """Models whose title, description or a tag name contains `query` (S-22)."""
         folded = fold(query)[:MAX_QUERY_LENGTH]
         return self.filter(search_text__contains=folded) if folded else self
+
+
+def _owned_and_shared_ids(user):
+    owned = AIModel.objects.filter(owner=user).order_by().values_list("pk", flat=True)
+    shares = apps.get_model("sharing", "Share").objects.filter(user=user)
+    return owned, shares.order_by().values_list("model_id", flat=True)
 
 
 def _count_of(queryset):

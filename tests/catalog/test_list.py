@@ -6,6 +6,13 @@ from models_app.sharing.models import Role
 from tests.factories import AIModelFactory, ShareFactory, TagFactory
 
 
+@pytest.fixture(autouse=True, params=["by ids", "by the sort index"])
+def page_reading(request, monkeypatch):
+    """Every list behaviour holds whichever way listing._page_source reads the page."""
+    if request.param == "by the sort index":
+        monkeypatch.setattr("models_app.catalog.listing.FEW_MATCHES", 0)
+
+
 def titles(response) -> list[str]:
     html = response.content.decode()
     return re.findall(r'<h2 class="model-title"><a href="[^"]+">([^<]+)</a>', html)
@@ -317,6 +324,18 @@ def test_the_list_is_a_fixed_number_of_queries_for_a_share_recipient(
     with django_assert_num_queries(7):
         html = client.get("/models/", {"page_size": 12}).content.decode()
     assert html.count("/delete/?next=") == 12
+
+
+def test_a_tag_filter_looks_its_tags_up_once(
+    client_for, owner, many_models, django_assert_num_queries
+):
+    tag = TagFactory(category="framework", name="JAX")
+    for model in many_models(20):
+        model.tags.add(tag)
+    client = client_for(owner)
+    with django_assert_num_queries(8):
+        response = client.get("/models/", {"framework": "jax", "page_size": 8})
+    assert len(titles(response)) == 8
 
 
 def test_a_long_result_is_counted_only_so_far_ahead(client_for, owner, settings, monkeypatch):
