@@ -3,12 +3,15 @@
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.urls import reverse
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, ngettext
 
 from models_app.sharing.policy import allowed_actions
 from models_app.tags.models import TagCategory
 
 from .avatars import data_url, placeholder_colour, placeholder_initial
+from .links import model_url
 from .models import AIModel
 from .parameters import format_parameter_count
 
@@ -37,13 +40,52 @@ class ModelCard:
     def initial(self) -> str:
         return placeholder_initial(self.model.title)
 
+    @property
+    def url(self) -> str:
+        return model_url("catalog:detail", self.model)
+
+    @property
+    def edit_url(self) -> str:
+        return model_url("catalog:edit", self.model)
+
+    @property
+    def delete_url(self) -> str:
+        return model_url("catalog:delete", self.model)
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        """(what, value) of the facts line (S-20), worded here: a list page shows dozens,
+        and template tags would cost more than the rest of the card."""
+        model = self.model
+        versions, views, people = self.versions_count, model.view_count, self.access_count
+        return [
+            (
+                gettext("Versions"),
+                ngettext("%(counter)s version", "%(counter)s versions", versions)
+                % {"counter": versions},
+            ),
+            (gettext("Storage used"), filesizeformat(model.storage_bytes)),
+            (
+                gettext("Views"),
+                ngettext("%(counter)s view", "%(counter)s views", views) % {"counter": views},
+            ),
+            (
+                gettext("People with access"),
+                ngettext("%(counter)s person", "%(counter)s people", people) % {"counter": people},
+            ),
+            (
+                gettext("Last updated"),
+                gettext("updated %(when)s") % {"when": naturaltime(model.updated_at)},
+            ),
+        ]
+
 
 def avatar_url(model: AIModel) -> str:
     """The avatar through the hub (permission-checked); the file name busts caches on change."""
     if not model.avatar:
         return ""
     version = model.avatar.name.rsplit("/", 1)[-1].split(".")[0]
-    return reverse("catalog:avatar", kwargs={"ref": model.uuid}) + f"?v={version}"
+    return model_url("catalog:avatar", model) + f"?v={version}"
 
 
 def card_for(model: AIModel, **facts) -> ModelCard:

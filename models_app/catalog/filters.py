@@ -191,6 +191,14 @@ class ModelFilter(django_filters.FilterSet):
         # visibility two ways), the lookup once.
         self._tag_ids = {}
 
+    def get_form_class(self):
+        """One form class for every list request (the fields never depend on the request);
+        each form still gets its own copy of the fields."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         for name, value in data.items():

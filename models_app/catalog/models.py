@@ -1,4 +1,5 @@
 import uuid
+from functools import lru_cache
 
 from django.apps import apps
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from models_app.tags.models import Tag, TagCategory
 
+from .links import model_url
 from .search import MAX_QUERY_LENGTH, fold
 
 
@@ -59,15 +61,7 @@ class AIModelQuerySet(models.QuerySet):
         correlated subquery so the page stays one query however many rows it has:
         `versions_total`, `shares_total` (people with access = 1 + shares) and
         `latest_version_name` (the most recently created version)."""
-        versions = apps.get_model("versions", "ModelVersion").objects.filter(model=OuterRef("pk"))
-        shares = apps.get_model("sharing", "Share").objects.filter(model=OuterRef("pk"))
-        return self.annotate(
-            versions_total=Coalesce(_count_of(versions), 0),
-            shares_total=Coalesce(_count_of(shares), 0),
-            latest_version_name=Subquery(
-                versions.order_by("-created_at", "-pk").values("name")[:1]
-            ),
-        )
+        return self.annotate(**_card_facts())
 
     def search(self, query: str):
         """Models whose title, description or a tag name contains `query` (S-22)."""
@@ -79,6 +73,19 @@ def _owned_and_shared_ids(user):
     owned = AIModel.objects.filter(owner=user).order_by().values_list("pk", flat=True)
     shares = apps.get_model("sharing", "Share").objects.filter(user=user)
     return owned, shares.order_by().values_list("model_id", flat=True)
+
+
+@lru_cache(maxsize=1)
+def _card_facts() -> dict:
+    """Built once: annotating copies each expression, and building them costs more than
+    the list's own filtering."""
+    versions = apps.get_model("versions", "ModelVersion").objects.filter(model=OuterRef("pk"))
+    shares = apps.get_model("sharing", "Share").objects.filter(model=OuterRef("pk"))
+    return {
+        "versions_total": Coalesce(_count_of(versions), 0),
+        "shares_total": Coalesce(_count_of(shares), 0),
+        "latest_version_name": Subquery(versions.order_by("-created_at", "-pk").values("name")[:1]),
+    }
 
 
 def _count_of(queryset):
@@ -138,9 +145,7 @@ class AIModel(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("catalog:detail", kwargs={"ref": self.uuid})
+        return model_url("catalog:detail", self)
 
     def tags_by_category(self, tags=None):
         """[(category label, [tag, …]), …] in the fixed category order, empty ones left out."""

@@ -225,7 +225,7 @@ def invitation_signup_view(request, token):
             form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         messages.success(request, _("Welcome to ModelHub, %(email)s.") % {"email": user.email})
         return redirect(invitation.model)
     status = 400 if request.method == "POST" else 200
