@@ -88,10 +88,13 @@ def avatar_url(model: AIModel) -> str:
     return model_url("catalog:avatar", model) + f"?v={version}"
 
 
-def card_for(model: AIModel, **facts) -> ModelCard:
-    """The card of a saved model; `facts` carry annotated counts where the caller has them."""
+def card_for(model: AIModel, tags=None, **facts) -> ModelCard:
+    """The card of a saved model; `tags` and `facts` are what the caller already read."""
     return ModelCard(
-        model=model, tag_groups=model.tags_by_category(), avatar_url=avatar_url(model), **facts
+        model=model,
+        tag_groups=model.tags_by_category(tags),
+        avatar_url=avatar_url(model),
+        **facts,
     )
 
 

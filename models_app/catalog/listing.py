@@ -2,17 +2,20 @@
 a fixed number of SQL queries whatever the page size."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 
 from models_app.sharing.policy import allowed_actions
 
 from .cards import ModelCard, card_for
-from .filters import PAGE_SIZES, ModelFilter
+from .filters import PAGE_SIZES, SORTS, ModelFilter
 from .models import AIModel
 
 ROLE_CACHE = "_roles"
@@ -65,11 +68,12 @@ def _with_my_role(queryset, user):
     return queryset.annotate(my_role=Subquery(shares.values("role")[:1]))
 
 
-def _card(model: AIModel, user) -> ModelCard:
+def _card(model: AIModel, user, tags: list) -> ModelCard:
     if hasattr(model, "my_role"):
         model.__dict__.setdefault(ROLE_CACHE, {})[user.pk] = model.my_role
     return card_for(
         model,
+        tags=tags,
         versions_count=model.versions_total,
         access_count=1 + model.shares_total,
         latest_version=model.latest_version_name or "",
@@ -85,23 +89,47 @@ def _count_limit(requested_page, per_page: int) -> int:
     return start + COUNT_AHEAD
 
 
-def _match_ids(filterset: ModelFilter, user, limit: int) -> list[int]:
-    """The ids of up to `limit` matches, in no order: how many there are is the count the
-    list shows. Without a filter they come from the visibility indexes alone."""
+def _matches(filterset: ModelFilter, user, count_limit: int) -> tuple[int, list[int]]:
+    """How many models match, counted up to `count_limit` + 1, and, when they are at most
+    FEW_MATCHES, their ids in no order. One query; without a filter it reads the visibility
+    indexes alone."""
     if filterset.narrows():
         ids = filterset.qs.order_by().values_list("pk", flat=True)
     else:
         ids = AIModel.objects.visible_ids(user)
-    return list(ids[:limit])
+    try:
+        sql, params = ids[: count_limit + 1].query.sql_with_params()
+    except EmptyResultSet:
+        return 0, []
+    # The count rides on each row, so only the ids that may be used travel. `sql` is
+    # Django's own compiled query, its values passed apart as `params`.
+    with connections[ids.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) OVER (), matches.* FROM ({sql}) matches LIMIT %s",  # noqa: S608
+            (*params, FEW_MATCHES + 1),
+        )
+        rows = cursor.fetchall()
+    return (rows[0][0] if rows else 0), [row[1] for row in rows]
 
 
-def _page_source(filterset: ModelFilter, user, ids: list[int], count_limit: int):
+def _page_source(filterset: ModelFilter, user, count: int, ids: list[int], count_limit: int):
     """The sorted matches the page is cut from, phrased for what PostgreSQL does fastest:
     few matches are read by the ids just found (they come from the user's own visible set);
     many are found by walking the sort's index until the page is full."""
-    if len(ids) <= min(count_limit, FEW_MATCHES):
+    if count <= min(count_limit, FEW_MATCHES):
         return AIModel.objects.filter(pk__in=ids).order_by(*filterset.ordering)
     return filterset.filter_queryset(AIModel.objects.visible_to(user, scan_in_order=True))
+
+
+def _tags_of(models: list[AIModel]) -> dict[int, list[SimpleNamespace]]:
+    """The tags of each model on the page, read as plain values (a card only shows them)."""
+    through = AIModel.tags.through.objects.filter(aimodel_id__in=[m.pk for m in models])
+    tags: dict[int, list[SimpleNamespace]] = {m.pk: [] for m in models}
+    for model_id, category, name, key in through.values_list(
+        "aimodel_id", "tag__category", "tag__name", "tag__key"
+    ):
+        tags[model_id].append(SimpleNamespace(category=category, name=name, key=key))
+    return tags
 
 
 def model_list(request) -> ModelList:
@@ -110,14 +138,16 @@ def model_list(request) -> ModelList:
     filterset.is_valid()  # malformed parameters are reported and left out, never fatal
     requested = request.GET.get("page")
     count_limit = _count_limit(requested, filterset.page_size)
-    ids = _match_ids(filterset, user, count_limit + 1)
-    source = _page_source(filterset, user, ids, count_limit)
-    rows = _with_my_role(source.defer(*LIST_SKIPS).prefetch_related("tags").with_card_facts(), user)
+    count, ids = _matches(filterset, user, count_limit)
+    source = _page_source(filterset, user, count, ids, count_limit)
+    rows = _with_my_role(source.defer(*LIST_SKIPS).with_card_facts(), user)
     paginator = LookaheadPaginator(
-        rows, filterset.page_size, matches=len(ids), count_limit=count_limit
+        rows, filterset.page_size, matches=count, count_limit=count_limit
     )
     page = paginator.get_page(requested)
-    return ModelList(filterset, page, [_card(m, user) for m in page.object_list])
+    page.object_list = models = list(page.object_list)
+    tags = _tags_of(models) if models else {}
+    return ModelList(filterset, page, [_card(m, user, tags[m.pk]) for m in models])
 
 
 def query_without(params, *names, **changes) -> str:
@@ -160,11 +190,13 @@ def filter_inputs(filterset: ModelFilter, skip=("q", "sort")) -> list[FilterInpu
             continue
         field = form.fields[name]
         attrs = field.widget.attrs
-        options = list(field.choices) if hasattr(field, "choices") else None
+        options = None
+        if hasattr(field, "choices"):
+            options = [(value, str(label)) for value, label in field.choices]
         inputs.append(
             FilterInput(
                 name=name,
-                label=field.label,
+                label=str(field.label),
                 value=str(filterset.data.get(name, "")),
                 input_type=attrs.get("type", "text"),
                 placeholder=attrs.get("placeholder", ""),
@@ -189,6 +221,7 @@ def list_context(request, listing: ModelList) -> dict:
         "cards": listing.cards,
         "view": filterset.view,
         "filter_inputs": filter_inputs(filterset),
+        "sort_options": [(key, str(label)) for key, (label, _) in SORTS.items()],
         "menu_soon": render_to_string("catalog/_card_menu_soon.html", request=request),
         "next_param": urlencode({"next": request.get_full_path()}),
         "page_sizes": PAGE_SIZES,

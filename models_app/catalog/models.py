@@ -154,7 +154,7 @@ class AIModel(models.Model):
         for value, label in TagCategory.choices:
             members = sorted((t for t in tags if t.category == value), key=lambda t: t.key)
             if members:
-                grouped.append((label, members))
+                grouped.append((str(label), members))
         return grouped
 
 
