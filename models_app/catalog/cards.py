@@ -1,6 +1,7 @@
 """What a model card shows (S-20, S-30): one shape for the list, the detail page and the preview."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import SimpleNamespace
 
 from django.contrib.humanize.templatetags.humanize import naturaltime
@@ -52,32 +53,21 @@ class ModelCard:
     def delete_url(self) -> str:
         return model_url("catalog:delete", self.model)
 
-    @property
-    def facts(self) -> list[tuple[str, str]]:
-        """(what, value) of the facts line (S-20), worded here: a list page shows dozens,
-        and template tags would cost more than the rest of the card."""
+    @cached_property
+    def facts(self) -> dict[str, str]:
+        """The facts line (S-20), worded here: a list page shows dozens, and template tags
+        (or a loop) would cost more than the rest of the card."""
         model = self.model
         versions, views, people = self.versions_count, model.view_count, self.access_count
-        return [
-            (
-                gettext("Versions"),
-                ngettext("%(counter)s version", "%(counter)s versions", versions)
-                % {"counter": versions},
-            ),
-            (gettext("Storage used"), filesizeformat(model.storage_bytes)),
-            (
-                gettext("Views"),
-                ngettext("%(counter)s view", "%(counter)s views", views) % {"counter": views},
-            ),
-            (
-                gettext("People with access"),
-                ngettext("%(counter)s person", "%(counter)s people", people) % {"counter": people},
-            ),
-            (
-                gettext("Last updated"),
-                gettext("updated %(when)s") % {"when": naturaltime(model.updated_at)},
-            ),
-        ]
+        return {
+            "versions": ngettext("%(counter)s version", "%(counter)s versions", versions)
+            % {"counter": versions},
+            "storage": filesizeformat(model.storage_bytes),
+            "views": ngettext("%(counter)s view", "%(counter)s views", views) % {"counter": views},
+            "people": ngettext("%(counter)s person", "%(counter)s people", people)
+            % {"counter": people},
+            "updated": gettext("updated %(when)s") % {"when": naturaltime(model.updated_at)},
+        }
 
 
 def avatar_url(model: AIModel) -> str:
