@@ -1,4 +1,6 @@
-PYTHON ?= python3.11
+# The distribution's Python 3.11 is built with PGO and LTO; a plain source build (pyenv's
+# default) runs the hub about a quarter slower (bench/README.md), so it is only the fallback.
+PYTHON ?= $(shell test -x /usr/bin/python3.11 && echo /usr/bin/python3.11 || echo python3.11)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

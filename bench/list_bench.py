@@ -282,6 +282,7 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         print(f"max_parallel_workers_per_gather = {cursor.fetchone()[0]}")
+    print(f"Python {sys.version.split()[0]} at {os.path.realpath(sys.executable)}")
     total = AIModel.objects.count()
     member = users[0]
     visible = AIModel.objects.visible_to(member).count()

@@ -1,5 +1,6 @@
 """Suggestions for the create/edit form, drawn only from models the user may see."""
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from models_app.tags.models import Tag, TagCategory
@@ -25,5 +26,20 @@ def tag_suggestions(user) -> dict[str, list[str]]:
     return suggestions
 
 
+BASE_MODELS_CACHE_KEY = "catalog:base-model-names"
+BASE_MODELS_CACHE_SECONDS = 300
+
+
 def base_model_suggestions() -> list[str]:
-    return list(BaseModel.objects.values_list("name", flat=True))
+    """The names of the known base models. The list page and the forms show them on every
+    request and an admin edits them rarely: each process keeps them a few minutes, and a
+    change through the ORM clears the copy of the process that made it at once."""
+    names = cache.get(BASE_MODELS_CACHE_KEY)
+    if names is None:
+        names = list(BaseModel.objects.values_list("name", flat=True))
+        cache.set(BASE_MODELS_CACHE_KEY, names, BASE_MODELS_CACHE_SECONDS)
+    return names
+
+
+def forget_base_model_suggestions(**kwargs):
+    cache.delete(BASE_MODELS_CACHE_KEY)
