@@ -245,25 +245,39 @@ class QueryLog(list):
 
 
 def measure(user, runs: int):
+    """Median, p95 and fastest time and the query count of each page. The pages take turns
+    (one request each per round) so that a slow spell of a shared machine hits all alike."""
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
-    rows = []
+    counts, times = {}, {label: [] for label, _ in PAGES}
     for label, params in PAGES:
         for _ in range(3):
             assert client.get("/models/", params).status_code == 200
         queries = QueryLog()
         with connection.execute_wrapper(queries):
             client.get("/models/", params)
-        times = []
-        for _ in range(runs):
+        counts[label] = len(queries)
+    for _ in range(runs):
+        for label, params in PAGES:
             started = time.perf_counter()
             response = client.get("/models/", params)
-            times.append((time.perf_counter() - started) * 1000)
+            times[label].append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
-        times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-        rows.append((label, statistics.median(times), p95, times[0], len(queries)))
+    rows = []
+    for label, _ in PAGES:
+        taken = sorted(times[label])
+        p95 = taken[min(len(taken) - 1, int(round(0.95 * len(taken))) - 1)]
+        rows.append((label, statistics.median(taken), p95, taken[0], counts[label]))
     return rows
+
+
+def cpu_probe_ms() -> float:
+    """A fixed pure-Python loop: how fast this machine's CPU is right now (it varies)."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(5_000_000):
+        total += number
+    return (time.perf_counter() - started) * 1000
 
 
 def main():
@@ -283,6 +297,7 @@ def main():
         cursor.execute("SHOW max_parallel_workers_per_gather")
         print(f"max_parallel_workers_per_gather = {cursor.fetchone()[0]}")
     print(f"Python {sys.version.split()[0]} at {os.path.realpath(sys.executable)}")
+    print(f"CPU probe before: {cpu_probe_ms():.0f} ms (5M-step Python loop)")
     total = AIModel.objects.count()
     member = users[0]
     visible = AIModel.objects.visible_to(member).count()
@@ -300,6 +315,7 @@ def main():
             for label, median, p95, fastest, queries in measure(user, args.runs):
                 print(f"| {label} | {median:.1f} | {p95:.1f} | {fastest:.1f} | {queries} |")
             print(f"\nload average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+            print(f"CPU probe after: {cpu_probe_ms():.0f} ms")
 
 
 if __name__ == "__main__":

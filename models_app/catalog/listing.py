@@ -2,19 +2,17 @@
 a fixed number of SQL queries whatever the page size."""
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 
 from models_app.sharing.policy import allowed_actions
 
 from .cards import ModelCard, card_for
+from .facts import tags_from
 from .filters import PAGE_SIZES, SORTS, ModelFilter
 from .models import AIModel
 
@@ -60,20 +58,12 @@ class ModelList:
     cards: list[ModelCard]
 
 
-def _with_my_role(queryset, user):
-    """Annotates the user's share role so the ⋮ menu asks the policy without a query per card."""
-    if user.is_superuser:
-        return queryset
-    shares = apps.get_model("sharing", "Share").objects.filter(model=OuterRef("pk"), user=user)
-    return queryset.annotate(my_role=Subquery(shares.values("role")[:1]))
-
-
-def _card(model: AIModel, user, tags: list) -> ModelCard:
+def _card(model: AIModel, user) -> ModelCard:
     if hasattr(model, "my_role"):
         model.__dict__.setdefault(ROLE_CACHE, {})[user.pk] = model.my_role
     return card_for(
         model,
-        tags=tags,
+        tags=tags_from(model.tag_rows),
         versions_count=model.versions_total,
         access_count=1 + model.shares_total,
         latest_version=model.latest_version_name or "",
@@ -121,17 +111,6 @@ def _page_source(filterset: ModelFilter, user, count: int, ids: list[int], count
     return filterset.filter_queryset(AIModel.objects.visible_to(user, scan_in_order=True))
 
 
-def _tags_of(models: list[AIModel]) -> dict[int, list[SimpleNamespace]]:
-    """The tags of each model on the page, read as plain values (a card only shows them)."""
-    through = AIModel.tags.through.objects.filter(aimodel_id__in=[m.pk for m in models])
-    tags: dict[int, list[SimpleNamespace]] = {m.pk: [] for m in models}
-    for model_id, category, name, key in through.values_list(
-        "aimodel_id", "tag__category", "tag__name", "tag__key"
-    ):
-        tags[model_id].append(SimpleNamespace(category=category, name=name, key=key))
-    return tags
-
-
 def model_list(request) -> ModelList:
     user = request.user
     filterset = ModelFilter(request.GET, queryset=AIModel.objects.visible_to(user), request=request)
@@ -140,14 +119,13 @@ def model_list(request) -> ModelList:
     count_limit = _count_limit(requested, filterset.page_size)
     count, ids = _matches(filterset, user, count_limit)
     source = _page_source(filterset, user, count, ids, count_limit)
-    rows = _with_my_role(source.defer(*LIST_SKIPS).with_card_facts(), user)
+    rows = source.defer(*LIST_SKIPS).with_card_facts(user)
     paginator = LookaheadPaginator(
         rows, filterset.page_size, matches=count, count_limit=count_limit
     )
     page = paginator.get_page(requested)
-    page.object_list = models = list(page.object_list)
-    tags = _tags_of(models) if models else {}
-    return ModelList(filterset, page, [_card(m, user, tags[m.pk]) for m in models])
+    page.object_list = list(page.object_list)
+    return ModelList(filterset, page, [_card(m, user) for m in page.object_list])
 
 
 def query_without(params, *names, **changes) -> str:

@@ -1,11 +1,8 @@
 import uuid
-from functools import lru_cache
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,12 +53,12 @@ class AIModelQuerySet(models.QuerySet):
         owned, shared = _owned_and_shared_ids(user)
         return owned.union(shared)
 
-    def with_card_facts(self):
-        """Annotates what a card or a table row shows beyond the model's own columns, each a
-        correlated subquery so the page stays one query however many rows it has:
-        `versions_total`, `shares_total` (people with access = 1 + shares) and
-        `latest_version_name` (the most recently created version)."""
-        return self.annotate(**_card_facts())
+    def with_card_facts(self, user=None):
+        """Annotates what a card or a table row shows beyond the model's own columns
+        (`facts.card_facts`), in the same query however many rows it has."""
+        from .facts import card_facts
+
+        return self.annotate(**card_facts(user))
 
     def search(self, query: str):
         """Models whose title, description or a tag name contains `query` (S-22)."""
@@ -73,24 +70,6 @@ def _owned_and_shared_ids(user):
     owned = AIModel.objects.filter(owner=user).order_by().values_list("pk", flat=True)
     shares = apps.get_model("sharing", "Share").objects.filter(user=user)
     return owned, shares.order_by().values_list("model_id", flat=True)
-
-
-@lru_cache(maxsize=1)
-def _card_facts() -> dict:
-    """Built once: annotating copies each expression, and building them costs more than
-    the list's own filtering."""
-    versions = apps.get_model("versions", "ModelVersion").objects.filter(model=OuterRef("pk"))
-    shares = apps.get_model("sharing", "Share").objects.filter(model=OuterRef("pk"))
-    return {
-        "versions_total": Coalesce(_count_of(versions), 0),
-        "shares_total": Coalesce(_count_of(shares), 0),
-        "latest_version_name": Subquery(versions.order_by("-created_at", "-pk").values("name")[:1]),
-    }
-
-
-def _count_of(queryset):
-    counted = queryset.order_by().values("model").annotate(n=Count("pk")).values("n")
-    return Subquery(counted, output_field=models.IntegerField())
 
 
 class AIModel(models.Model):
