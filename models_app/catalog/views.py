@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from models_app.allowlist.middleware import allowlist_exempt
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
+from models_app.htmx import swaps
 from models_app.sharing.policy import Action, can, get_model_for
 
 from .avatars import keep_token
@@ -143,9 +145,13 @@ def model_detail_view(request, ref):
 
 
 @require_safe
+@vary_on_headers("HX-Request", "HX-Target")
 def model_list_view(request):
-    """Cards or a compact table of the models the user can see (S-20…S-27, S-50, S-60)."""
+    """Cards or a compact table of the models the user can see (S-20…S-27, S-50, S-60); as
+    the user types or changes a filter, htmx asks for the results alone."""
     context = list_context(request, model_list(request))
+    if swaps(request, "list-results"):
+        return render(request, "catalog/_list_results.html", context)
     context["base_models"] = base_model_suggestions()
     return render(request, "catalog/model_list.html", context)
 

@@ -15,6 +15,7 @@ from models_app.accounts.services import user_create
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.catalog.cards import detail_context
+from models_app.htmx import is_htmx
 
 from .forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
 from .models import Role
@@ -33,10 +34,6 @@ from .services import (
     share_remove,
     sharing_rows,
 )
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _render(request, model, form=None, row_errors=None, notices=(), status=200):
@@ -59,7 +56,7 @@ def _render(request, model, form=None, row_errors=None, notices=(), status=200):
         "notices": [(DEFAULT_TAGS[level], text) for level, text in notices],
         "home_tenant": model.owner.tenant,
     }
-    template = "sharing/_panel.html" if _is_htmx(request) else "sharing/sharing.html"
+    template = "sharing/_panel.html" if is_htmx(request) else "sharing/sharing.html"
     return render(request, template, context, status=status)
 
 
@@ -68,12 +65,12 @@ def _done(request, model, notices):
     forget_roles(model)
     if not can(request.user, model, Action.VIEW):
         messages.info(request, _("You no longer have access to “%(title)s”.") % {"title": model})
-        if _is_htmx(request):
+        if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = reverse("catalog:list")
             return response
         return redirect("catalog:list")
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render(request, model, notices=notices)
     for level, text in notices:
         messages.add_message(request, level, text)

@@ -15,6 +15,7 @@ from models_app.allowlist.middleware import download_route
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.catalog.cards import detail_context
+from models_app.htmx import swaps
 from models_app.sharing.policy import Action, allowed_actions, get_model_for
 
 from . import blobs, downloads
@@ -84,7 +85,7 @@ def version_detail_view(request, ref, name):
     if not folder_exists(version, folder):
         raise Http404(_("No such folder in this version."))
     listing = list_folder(version, folder)
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "file-browser":
+    if swaps(request, "file-browser"):
         return render(
             request,
             "versions/_file_browser.html",

@@ -361,3 +361,26 @@ def test_clearing_filters_also_drops_malformed_parameters(client_for, owner, mod
         .content.decode()
     )
     assert 'href="?view=table"' in html
+
+
+HTMX_RESULTS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "list-results"}
+
+
+def test_htmx_asks_for_the_results_alone(client_for, owner, model):
+    response = client_for(owner).get("/models/", {"q": "pipeline"}, **HTMX_RESULTS)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="list-results"')
+    assert titles(response) == ["pipeline-demo-0412"]
+    assert "<html" not in html and 'id="list-filters"' not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_back_button_gets_the_whole_page(client_for, owner, model):
+    headers = {**HTMX_RESULTS, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    html = client_for(owner).get("/models/", {"q": "pipeline"}, **headers).content.decode()
+    assert "<html" in html and 'id="list-filters"' in html
+
+
+def test_a_results_swap_shows_only_what_the_user_may_see(client_for, stranger, model):
+    response = client_for(stranger).get("/models/", {"q": "pipeline"}, **HTMX_RESULTS)
+    assert titles(response) == []

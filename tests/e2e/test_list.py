@@ -23,6 +23,20 @@ def test_typing_in_the_search_box_narrows_the_cards(page, sign_in, owner):
     page.screenshot(path="/tmp/wt3-search.png", full_page=True)
 
 
+def test_back_after_a_search_shows_the_whole_list_again(page, sign_in, owner):
+    AIModelFactory(owner=owner, title="finance-qa")
+    AIModelFactory(owner=owner, title="speech-to-text")
+    sign_in(owner)
+    cards = page.get_by_test_id("model-card")
+    page.fill("#list-q", "finance")
+    expect(cards).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=finance"))
+    page.go_back()
+    expect(cards).to_have_count(2)
+    expect(page.locator("#list-filters")).to_have_count(1)
+    expect(page.locator("header.site-header")).to_have_count(1)
+
+
 def test_tag_filter_and_page_size_survive_a_reload(page, sign_in, owner):
     pytorch = TagFactory(category="framework", name="PyTorch")
     AIModelFactory.create_batch(6, owner=owner, tags=[pytorch])
