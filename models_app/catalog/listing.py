@@ -104,13 +104,14 @@ def _matches(filterset: ModelFilter, user, count_limit: int) -> tuple[int, list[
 
 def _sorted_matches(filterset: ModelFilter, user, count: int, ids: list[int], count_limit: int):
     """The matches' ids in the list's order, phrased for what PostgreSQL does fastest: few
-    matches by the ids just found (they come from the user's own visible set); many by walking
-    the sort's index, each id tested against the user's visible ids hashed, until the page is
-    full."""
+    matches by the ids just found; many by walking the sort's index until the page is full.
+    Either way each id is tested against the user's owned and shared ids, hashed."""
+    visible = AIModel.objects.visible_to(user, scan_in_order=True)
     if count <= min(count_limit, FEW_MATCHES):
-        matches = AIModel.objects.filter(pk__in=ids)
+        # Visibility is tested again: a share revoked since the count hides the model now.
+        matches = visible.filter(pk__in=ids)
     else:
-        matches = filterset.filter_queryset(AIModel.objects.visible_to(user, scan_in_order=True))
+        matches = filterset.filter_queryset(visible)
     return matches.order_by(*filterset.ordering).values("pk")
 
 

@@ -1,6 +1,7 @@
 """Suggestions for the create/edit form, drawn only from models the user may see."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 
 from models_app.tags.models import Tag, TagCategory
@@ -42,4 +43,7 @@ def base_model_suggestions() -> list[str]:
 
 
 def forget_base_model_suggestions(**kwargs):
+    """At once, and again once the change is committed: another thread of this process may
+    have read the old names in between."""
     cache.delete(BASE_MODELS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(BASE_MODELS_CACHE_KEY))

@@ -1,9 +1,11 @@
 """Base-model suggestions (S-3): kept per process for a few minutes, cleared on a change."""
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from models_app.catalog.models import BaseModel
+from models_app.catalog.suggestions import BASE_MODELS_CACHE_KEY
 
 
 def datalist_names(client) -> str:
@@ -32,3 +34,13 @@ def test_the_suggestions_are_read_once_for_many_pages(client_for, owner, model):
         html = client.get("/models/").content.decode()
     assert "pipeline-demo-0412" in html
     assert not [q for q in queries.captured_queries if "catalog_basemodel" in q["sql"]]
+
+
+def test_suggestions_read_before_the_change_commits_are_dropped_at_commit(
+    client_for, owner, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        BaseModel.objects.create(name="Falcon-40B")
+        cache.set(BASE_MODELS_CACHE_KEY, ["stale"])  # another thread refilled it meanwhile
+    assert '<option value="Falcon-40B">' in datalist_names(client)
