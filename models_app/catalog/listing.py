@@ -104,14 +104,15 @@ def _matches(filterset: ModelFilter, user, count_limit: int) -> tuple[int, list[
 
 def _sorted_matches(filterset: ModelFilter, user, count: int, ids: list[int], count_limit: int):
     """The matches' ids in the list's order, phrased for what PostgreSQL does fastest: few
-    matches by the ids just found; many by walking the sort's index until the page is full.
-    Either way each id is tested against the user's owned and shared ids, hashed."""
-    visible = AIModel.objects.visible_to(user, scan_in_order=True)
+    matches by the ids just found; many by walking the sort's index, each id tested against
+    the user's owned and shared ids hashed, until the page is full."""
     if count <= min(count_limit, FEW_MATCHES):
-        # Visibility is tested again: a share revoked since the count hides the model now.
-        matches = visible.filter(pk__in=ids)
+        # The ids come from this request's visibility-scoped count: a share revoked since
+        # then is as if revoked just after the request, as for any page. Testing visibility
+        # again here was measured at 1.5–2 ms.
+        matches = AIModel.objects.filter(pk__in=ids)
     else:
-        matches = filterset.filter_queryset(visible)
+        matches = filterset.filter_queryset(AIModel.objects.visible_to(user, scan_in_order=True))
     return matches.order_by(*filterset.ordering).values("pk")
 
 
