@@ -12,6 +12,7 @@ from models_app.sharing.policy import allowed_actions
 from models_app.tags.models import TagCategory
 
 from .avatars import data_url, placeholder_colour, placeholder_initial
+from .facts import tags_from
 from .links import model_url
 from .models import AIModel
 from .parameters import format_parameter_count
@@ -89,15 +90,16 @@ def card_for(model: AIModel, tags=None, **facts) -> ModelCard:
 
 
 def detail_card(model: AIModel) -> ModelCard:
-    """The header card of every page of one model, its counts read in one query."""
+    """The header card of every page of one model, its counts and tags read in one query."""
     facts = (
         AIModel.objects.with_card_facts()
         .filter(pk=model.pk)
-        .values("versions_total", "shares_total", "latest_version_name")
+        .values("versions_total", "shares_total", "latest_version_name", "tag_rows")
         .get()
     )
     return card_for(
         model,
+        tags=tags_from(facts["tag_rows"]),
         versions_count=facts["versions_total"],
         access_count=1 + facts["shares_total"],
         latest_version=facts["latest_version_name"] or "",

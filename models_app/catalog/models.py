@@ -35,22 +35,24 @@ class AIModelQuerySet(models.QuerySet):
         (owned ∪ shared) joined by key: the few visible rows are looked up, never the whole
         table. `scan_in_order` tests each row's id against the two id lists hashed instead,
         so a sorted page can walk its sort index (id included) and stop at the page's end."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        sources = _visibility_of(user)
+        if sources is None:
             return self.none()
-        if user.is_superuser:
+        if sources is EVERY_MODEL:
             return self
-        owned, shared = _owned_and_shared_ids(user)
+        owned, shared = sources
         if scan_in_order:
             return self.filter(models.Q(pk__in=owned) | models.Q(pk__in=shared))
         return self.filter(pk__in=owned.union(shared, all=True))
 
     def visible_ids(self, user):
         """The ids of `visible_to(user)`, in no order, read from the indexes alone."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        sources = _visibility_of(user)
+        if sources is None:
             return self.none().values_list("pk", flat=True)
-        if user.is_superuser:
+        if sources is EVERY_MODEL:
             return self.order_by().values_list("pk", flat=True)
-        owned, shared = _owned_and_shared_ids(user)
+        owned, shared = sources
         return owned.union(shared)
 
     def with_card_facts(self, user=None):
@@ -66,7 +68,17 @@ class AIModelQuerySet(models.QuerySet):
         return self.filter(search_text__contains=folded) if folded else self
 
 
-def _owned_and_shared_ids(user):
+EVERY_MODEL = "every model"
+
+
+def _visibility_of(user):
+    """The one rule behind `visible_to` and `visible_ids`: None (nothing) for a signed-out or
+    deactivated user, EVERY_MODEL for a superuser, else the ids they own and the ids shared
+    with them, as two subqueries."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return EVERY_MODEL
     owned = AIModel.objects.filter(owner=user).order_by().values_list("pk", flat=True)
     shares = apps.get_model("sharing", "Share").objects.filter(user=user)
     return owned, shares.order_by().values_list("model_id", flat=True)
