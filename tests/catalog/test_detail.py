@@ -60,3 +60,17 @@ def test_admins_find_delete_on_the_detail_page(client_for, admin_member, model):
 def test_editors_find_no_delete_on_the_detail_page(client_for, editor, model):
     html = client_for(editor).get(model.get_absolute_url()).content.decode()
     assert f"/models/{model.uuid}/delete/" not in html
+
+
+def test_the_header_card_shows_the_tags_read_with_its_counts(client_for, owner, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import TagFactory
+
+    model.tags.add(TagFactory(category="framework", name="PyTorch"))
+    with CaptureQueriesContext(connection) as queries:
+        html = client_for(owner).get(model.get_absolute_url()).content.decode()
+    assert '<span class="tag tag-framework">PyTorch</span>' in html
+    tag_queries = [q["sql"] for q in queries.captured_queries if '"tags_tag"' in q["sql"]]
+    assert len(tag_queries) == 1 and "versions_modelversion" in tag_queries[0]
