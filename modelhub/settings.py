@@ -55,11 +55,13 @@ INSTALLED_APPS = [
     "csp",
     "models_app.accounts",
     "models_app.tags",
+    "models_app.allowlist",
+    "models_app.access",
     "models_app.catalog",
     "models_app.versions",
-    "models_app.sharing",
-    "models_app.allowlist",
     "models_app.audit",
+    "models_app.sharing",
+    "modelhub",
 ]
 
 MIDDLEWARE = [
@@ -71,10 +73,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "models_app.access.caller.CallerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "models_app.allowlist.middleware.DownloadAllowlistMiddleware",
+    "models_app.access.downloads.ContentGuardMiddleware",
 ]
 
 ROOT_URLCONF = "modelhub.urls"

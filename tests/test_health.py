@@ -8,7 +8,7 @@ def test_healthz_answers_ok_without_sign_in(client, db):
 
 
 def test_healthz_reports_a_broken_storage(client, db):
-    with mock.patch("models_app.catalog.health.default_storage.exists", side_effect=OSError):
+    with mock.patch("modelhub.health.default_storage.exists", side_effect=OSError):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert b"storage" in response.content

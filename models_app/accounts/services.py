@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from .models import Tenant, TenantDomain, User, normalize_email
+from .signals import user_created
 
 
 def tenant_for_email(email: str) -> Tenant | None:
@@ -19,21 +20,9 @@ def tenant_create(name: str, domains: list[str] = ()) -> Tenant:
     return tenant
 
 
-def _user_joined_hooks():
-    # Sharing turns pending invitations into shares; it registers itself here so that
-    # accounts stays free of imports from higher apps.
-    from django.apps import apps
-
-    for config in apps.get_app_configs():
-        hook = getattr(config, "on_user_created", None)
-        if hook:
-            yield hook
-
-
 def user_joined(user: User) -> None:
-    """Runs every app's `on_user_created` hook; for users created outside `user_create`."""
-    for hook in _user_joined_hooks():
-        hook(user)
+    """Announces a new user (`signals.user_created`); for users created outside `user_create`."""
+    user_created.send(sender=User, user=user)
 
 
 @transaction.atomic

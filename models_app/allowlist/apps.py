@@ -7,7 +7,7 @@ class AllowlistConfig(AppConfig):
     label = "allowlist"
 
     def ready(self):
-        from .middleware import trusted_proxies
+        from .client import trusted_proxies
 
         try:
             trusted_proxies()

@@ -4,8 +4,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from models_app.access.roles import Role
 from models_app.catalog.models import AIModel
-from models_app.sharing.models import Role
 
 
 class AuditAction(models.TextChoices):

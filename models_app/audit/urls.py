@@ -4,6 +4,7 @@ from . import views
 
 app_name = "audit"
 
-urlpatterns = [
-    path("<uuid:ref>/activity/", views.model_activity_view, name="model_activity"),
+# Mounted under the model's own path by modelhub/urls.py.
+model_urlpatterns = [
+    path("activity/", views.model_activity_view, name="model_activity"),
 ]

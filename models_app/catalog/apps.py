@@ -7,8 +7,10 @@ class CatalogConfig(AppConfig):
     label = "catalog"
 
     def ready(self):
+        from .declarations import declare
         from .models import BaseModel
         from .suggestions import forget_base_model_suggestions
 
+        declare()
         for signal in (post_save, post_delete):
             signal.connect(forget_base_model_suggestions, sender=BaseModel)

@@ -8,11 +8,10 @@ from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, ngettext
 
-from models_app.sharing.policy import allowed_actions
 from models_app.tags.models import TagCategory
 
 from .avatars import data_url, placeholder_colour, placeholder_initial
-from .facts import tags_from
+from .facts import card_facts, tags_from
 from .links import model_url
 from .models import AIModel
 from .parameters import format_parameter_count
@@ -28,7 +27,8 @@ class ModelCard:
     latest_version: str = ""
     is_preview: bool = False
     dated: bool = True
-    actions: set = field(default_factory=set)
+    actions: frozenset = frozenset()
+    menu: list = field(default_factory=list)
 
     @property
     def parameter_size(self) -> str:
@@ -89,32 +89,24 @@ def card_for(model: AIModel, tags=None, **facts) -> ModelCard:
     )
 
 
-def detail_card(model: AIModel) -> ModelCard:
-    """The header card of every page of one model, its counts and tags read in one query."""
-    facts = (
-        AIModel.objects.with_card_facts()
-        .filter(pk=model.pk)
-        .values("versions_total", "shares_total", "latest_version_name", "tag_rows")
-        .get()
-    )
+def card_from_facts(model: AIModel, facts, **extra) -> ModelCard:
+    """The card of a model read with its card facts (`AIModel.objects.with_card_facts`):
+    `facts` is the annotated model or a dict of the annotations."""
+    get = facts.get if isinstance(facts, dict) else lambda name: getattr(facts, name, None)
     return card_for(
         model,
-        tags=tags_from(facts["tag_rows"]),
-        versions_count=facts["versions_total"],
-        access_count=1 + facts["shares_total"],
-        latest_version=facts["latest_version_name"] or "",
+        tags=tags_from(get("tag_rows")),
+        versions_count=get("versions_total") or 0,
+        access_count=1 + (get("shares_total") or 0),
+        latest_version=get("latest_version_name") or "",
+        **extra,
     )
 
 
-def detail_context(request, model: AIModel, tab: str, **extra) -> dict:
-    """What every tab of a model's page needs for its header, tabs and action buttons."""
-    return {
-        "model": model,
-        "card": detail_card(model),
-        "actions": allowed_actions(request.user, model),
-        "tab": tab,
-        **extra,
-    }
+def detail_card(model: AIModel) -> ModelCard:
+    """The header card of every page of one model, its counts and tags read in one query."""
+    facts = AIModel.objects.with_card_facts().filter(pk=model.pk).values(*card_facts()).get()
+    return card_from_facts(model, facts)
 
 
 def preview_card(

@@ -1,4 +1,5 @@
-"""What a card shows beyond a model's own columns, read within the page's own query.
+"""What a card shows beyond a model's own columns, read within the page's own query: the
+documented seam through which counts from other apps reach the catalog's cards.
 
 Each fact is a scalar subquery correlated with the outer row's id, written in SQL that SQLite
 and PostgreSQL both run. The list compiles these on every request: as ORM `Subquery`
@@ -10,14 +11,19 @@ microseconds. Evaluated for the page's rows only, whatever the number of matches
 # the only value (a user id) is passed as a parameter.
 
 import json
+from collections.abc import Callable
 from types import SimpleNamespace
 
-from django.apps import apps
-from django.db.models import CharField, Expression, F, IntegerField, TextField
+from django.db.models import Expression, F, TextField
+
+from models_app.tags.models import Tag
+
+from .models import AIModel
 
 
-def _table(app_model: str) -> str:
-    return f'"{apps.get_model(app_model)._meta.db_table}"'
+def table(model) -> str:
+    """The quoted table name of a model class, for the SQL of a fact."""
+    return f'"{model._meta.db_table}"'
 
 
 class Correlated(Expression):
@@ -51,7 +57,7 @@ class TagsOf(Correlated):
         super().__init__(output_field=TextField())
 
     def sql_for(self, connection) -> str:
-        through, tags = _table("catalog.AIModel_tags"), _table("tags.Tag")
+        through, tags = table(AIModel.tags.through), table(Tag)
         rows = (
             f'FROM {through} mt JOIN {tags} t ON t."id" = mt."tag_id" '
             'WHERE mt."aimodel_id" = {id}'
@@ -71,32 +77,28 @@ def tags_from(text: str | None) -> list[SimpleNamespace]:
     ]
 
 
+# The one place a card fact is added: name → factory(user) returning its expression (or None
+# when it has nothing to say for that user). Apps above catalog register the facts drawn from
+# their own tables (versions: counts and the latest version; sharing: people and my role),
+# from their AppConfig.ready(); catalog registers the tags.
+_FACTS: dict[str, Callable] = {}
+
+
+def register_card_fact(name: str, factory: Callable) -> None:
+    _FACTS[name] = factory
+
+
 def card_facts(user=None) -> dict[str, Expression]:
-    """`versions_total`, `shares_total` (people with access = 1 + shares),
-    `latest_version_name` (the most recently created version), `tag_rows` (see TagsOf) and,
-    given a user, `my_role` (their share role, for the ⋮ menu without a query per card)."""
-    versions = _table("versions.ModelVersion")
-    shares = _table("sharing.Share")
-    facts = {
-        "versions_total": Correlated(
-            f'SELECT COUNT(*) FROM {versions} WHERE "model_id" = {{id}}',
-            output_field=IntegerField(),
-        ),
-        "shares_total": Correlated(
-            f'SELECT COUNT(*) FROM {shares} WHERE "model_id" = {{id}}',
-            output_field=IntegerField(),
-        ),
-        "latest_version_name": Correlated(
-            f'SELECT "name" FROM {versions} WHERE "model_id" = {{id}} '
-            'ORDER BY "created_at" DESC, "id" DESC LIMIT 1',
-            output_field=CharField(),
-        ),
-        "tag_rows": TagsOf(),
-    }
-    if user is not None and not user.is_superuser:
-        facts["my_role"] = Correlated(
-            f'SELECT "role" FROM {shares} WHERE "model_id" = {{id}} AND "user_id" = %s',
-            [user.pk],
-            output_field=CharField(),
-        )
+    """Every registered fact as an annotation: among them `versions_total`,
+    `latest_version_name`, `shares_total` (people with access = 1 + shares), `tag_rows`
+    (see TagsOf) and, given a user who is not a superuser, `my_role` (their share role, for
+    the ⋮ menu without a query per card)."""
+    facts = {}
+    for name, factory in _FACTS.items():
+        expression = factory(user)
+        if expression is not None:
+            facts[name] = expression
     return facts
+
+
+register_card_fact("tag_rows", lambda user: TagsOf())

@@ -9,12 +9,12 @@ from decimal import Decimal, InvalidOperation
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from models_app.access.visibility import granted_ids
 from models_app.tags.models import Tag, TagCategory
 from models_app.tags.parsing import tag_key
 
@@ -107,10 +107,6 @@ class ListForm(forms.Form):
     view = forms.ChoiceField(label=gettext_lazy("View"), choices=VIEWS, required=False)
 
 
-def _version_status_choices():
-    return apps.get_model("versions", "ModelVersion")._meta.get_field("status").choices
-
-
 def _text(label, **attrs):
     return {"label": label, "widget": forms.TextInput(attrs={"autocomplete": "off", **attrs})}
 
@@ -166,12 +162,6 @@ class ModelFilter(django_filters.FilterSet):
         label=gettext_lazy("Whose"),
         empty_label=gettext_lazy("All I can see"),
         choices=[("mine", gettext_lazy("Mine")), ("shared", gettext_lazy("Shared with me"))],
-    )
-    status = django_filters.ChoiceFilter(
-        method="filter_status",
-        label=gettext_lazy("Has a version that is"),
-        empty_label=gettext_lazy("Any"),
-        choices=_version_status_choices,
     )
     sort = django_filters.ChoiceFilter(
         method="filter_sort",
@@ -251,12 +241,7 @@ class ModelFilter(django_filters.FilterSet):
         user = self.request.user
         if value == "mine":
             return queryset.filter(owner=user)
-        shared = apps.get_model("sharing", "Share").objects.filter(user=user)
-        return queryset.filter(pk__in=shared.values("model_id"))
-
-    def filter_status(self, queryset, name, value):
-        versions = apps.get_model("versions", "ModelVersion").objects
-        return queryset.filter(Exists(versions.filter(model=OuterRef("pk"), status=value)))
+        return queryset.filter(pk__in=granted_ids(user))
 
     def filter_sort(self, queryset, name, value):
         return queryset
@@ -270,7 +255,7 @@ class ModelFilter(django_filters.FilterSet):
             if name in ("q", "sort") or name not in self.filters or value in (None, ""):
                 continue
             shown = self.data.get(name, "")
-            if name in ("scope", "status"):
+            if isinstance(self.filters[name], django_filters.ChoiceFilter):
                 shown = dict(self.form.fields[name].choices).get(value, value)
             active.append((name, self.filters[name].label, shown))
         return active
@@ -282,3 +267,14 @@ class ModelFilter(django_filters.FilterSet):
             % {"field": self.form.fields[name].label, "error": " ".join(errors)}
             for name, errors in self.form.errors.items()
         ]
+
+
+def register_list_filter(name: str, list_filter: django_filters.Filter) -> None:
+    """Adds a filter drawn from another app's data to the list (versions adds "has a version
+    that is"), placed before the sort; from an AppConfig.ready(), before the first request."""
+    filters = dict(ModelFilter.base_filters)
+    filters.pop(name, None)
+    sort = filters.pop("sort")
+    ModelFilter.base_filters = {**filters, name: list_filter, "sort": sort}
+    if "_form_class" in ModelFilter.__dict__:
+        del ModelFilter._form_class

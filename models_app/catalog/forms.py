@@ -7,12 +7,27 @@ from models_app.tags.models import TagCategory
 from models_app.tags.parsing import parse_tags
 
 from .avatars import data_url, from_keep_token, keep_token, process_avatar
+from .fields import (
+    clean_base_model,
+    clean_description,
+    clean_title,
+    duplicate_title,
+    title_taken,
+)
 from .models import AIModel
 from .overview import sanitize_overview
 from .parameters import format_parameter_count_exact, parse_parameter_count
-from .titles import MAX_TITLE_KEY_LENGTH, title_key
 
 TAG_FIELDS = {f"tags_{value}": value for value in TagCategory.values}
+# The form's field names are the HTTP contract (SPEC §9); the model's are the services'.
+FORM_TO_FIELD = {
+    "title": "title",
+    "description": "description",
+    "base_model": "base_model",
+    "parameter_size": "parameter_count",
+    "ip_whitelist": "ip_allowlist",
+    "overview": "overview",
+}
 TAG_PLACEHOLDERS = {
     "framework": _("PyTorch, TensorFlow, JAX"),
     "architecture": _("BERT, DistilBERT, EfficientNet, Transformer"),
@@ -22,7 +37,7 @@ TAG_PLACEHOLDERS = {
 }
 
 
-class ModelForm(forms.Form):
+class ModelEditForm(forms.Form):
     """The create and edit form (S-1…S-13, S-51); field names are the HTTP contract (SPEC §9)."""
 
     title = forms.CharField(
@@ -112,26 +127,16 @@ class ModelForm(forms.Form):
             )
 
     def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
-        if not title:
-            raise ValidationError(_("A title is required."), code="required")
-        if len(title_key(title)) > MAX_TITLE_KEY_LENGTH:
-            raise ValidationError(_("This title is too long."), code="max_length")
-        owner_models = AIModel.objects.filter(owner=self.owner, title_key=title_key(title))
-        if self.instance is not None:
-            owner_models = owner_models.exclude(pk=self.instance.pk)
-        if owner_models.exists():
-            raise ValidationError(
-                _("You already have a model named “%(title)s”.") % {"title": title},
-                code="duplicate",
-            )
+        title = clean_title(self.cleaned_data["title"])
+        if title_taken(self.owner, title, exclude=self.instance):
+            raise duplicate_title(title)
         return title
 
     def clean_description(self):
-        return self.cleaned_data["description"].strip()
+        return clean_description(self.cleaned_data["description"])
 
     def clean_base_model(self):
-        return " ".join(self.cleaned_data["base_model"].split())
+        return clean_base_model(self.cleaned_data["base_model"])
 
     def clean_parameter_size(self):
         return parse_parameter_count(self.cleaned_data["parameter_size"])
@@ -165,6 +170,14 @@ class ModelForm(forms.Form):
         if not self.is_bound or avatar is None:
             return None
         return {"token": keep_token(avatar), "url": data_url(avatar)}
+
+    def values(self) -> dict:
+        """What validated, as the services' domain values (`services.FIELDS`); a field that
+        did not validate is left out."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            field: data[name] for name, field in FORM_TO_FIELD.items() if data.get(name) is not None
+        }
 
     def tags_by_category(self) -> dict[str, list[str]]:
         return {

@@ -7,16 +7,14 @@ from urllib.parse import urlencode
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.template.loader import render_to_string
 
-from models_app.sharing.policy import allowed_actions
+from models_app.access.rules import allowed_actions, remember_role
 
-from .cards import ModelCard, card_for
-from .facts import tags_from
+from .cards import ModelCard, card_from_facts
 from .filters import PAGE_SIZES, SORTS, ModelFilter
+from .modelpage import card_menu, card_menu_parts
 from .models import AIModel
 
-ROLE_CACHE = "_roles"
 # Columns a card or table row never shows: left out of the page query.
 LIST_SKIPS = ("overview", "ip_allowlist", "search_text")
 
@@ -56,19 +54,15 @@ class ModelList:
     filterset: ModelFilter
     page: Page
     cards: list[ModelCard]
+    menu_disabled: str
 
 
-def _card(model: AIModel, user) -> ModelCard:
+def _card(model: AIModel, user, menu_entries) -> ModelCard:
     if hasattr(model, "my_role"):
-        model.__dict__.setdefault(ROLE_CACHE, {})[user.pk] = model.my_role
-    return card_for(
-        model,
-        tags=tags_from(model.tag_rows),
-        versions_count=model.versions_total,
-        access_count=1 + model.shares_total,
-        latest_version=model.latest_version_name or "",
-        actions=allowed_actions(user, model),
-    )
+        remember_role(model, user, model.my_role)
+    card = card_from_facts(model, model, actions=allowed_actions(user, model))
+    card.menu = card_menu(card, menu_entries)
+    return card
 
 
 def _count_limit(requested_page, per_page: int) -> int:
@@ -146,7 +140,9 @@ def model_list(request) -> ModelList:
     )
     page = paginator.get_page(requested)
     page.object_list = list(page.object_list)
-    return ModelList(filterset, page, [_card(m, user) for m in page.object_list])
+    menu_disabled, menu_entries = card_menu_parts(request)
+    cards = [_card(m, user, menu_entries) for m in page.object_list]
+    return ModelList(filterset, page, cards, menu_disabled)
 
 
 def query_without(params, *names, **changes) -> str:
@@ -221,7 +217,7 @@ def list_context(request, listing: ModelList) -> dict:
         "view": filterset.view,
         "filter_inputs": filter_inputs(filterset),
         "sort_options": [(key, str(label)) for key, (label, _) in SORTS.items()],
-        "menu_soon": render_to_string("catalog/_card_menu_soon.html", request=request),
+        "menu_disabled": listing.menu_disabled,
         "next_param": urlencode({"next": request.get_full_path()}),
         "page_sizes": PAGE_SIZES,
         "page_size": filterset.page_size,

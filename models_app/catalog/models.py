@@ -1,11 +1,11 @@
 import uuid
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from models_app.access.visibility import visible, visible_ids
 from models_app.tags.models import Tag, TagCategory
 
 from .links import model_url
@@ -28,32 +28,12 @@ class BaseModel(models.Model):
 
 class AIModelQuerySet(models.QuerySet):
     def visible_to(self, user, *, scan_in_order=False):
-        """The models a user may see at all: owned, shared with them, or every one for a
-        superuser. Everything a user is shown or may act on starts from here.
-
-        The same set in two phrasings for PostgreSQL's planner. By default one id list
-        (owned ∪ shared) joined by key: the few visible rows are looked up, never the whole
-        table. `scan_in_order` tests each row's id against the two id lists hashed instead,
-        so a sorted page can walk its sort index (id included) and stop at the page's end."""
-        sources = _visibility_of(user)
-        if sources is None:
-            return self.none()
-        if sources is EVERY_MODEL:
-            return self
-        owned, shared = sources
-        if scan_in_order:
-            return self.filter(models.Q(pk__in=owned) | models.Q(pk__in=shared))
-        return self.filter(pk__in=owned.union(shared, all=True))
+        """The models `user` may see at all (`access.visibility.visible`)."""
+        return visible(self, user, scan_in_order=scan_in_order)
 
     def visible_ids(self, user):
         """The ids of `visible_to(user)`, in no order, read from the indexes alone."""
-        sources = _visibility_of(user)
-        if sources is None:
-            return self.none().values_list("pk", flat=True)
-        if sources is EVERY_MODEL:
-            return self.order_by().values_list("pk", flat=True)
-        owned, shared = sources
-        return owned.union(shared)
+        return visible_ids(self, user)
 
     def with_card_facts(self, user=None):
         """Annotates what a card or a table row shows beyond the model's own columns
@@ -66,22 +46,6 @@ class AIModelQuerySet(models.QuerySet):
         """Models whose title, description or a tag name contains `query` (S-22)."""
         folded = fold(query)[:MAX_QUERY_LENGTH]
         return self.filter(search_text__contains=folded) if folded else self
-
-
-EVERY_MODEL = "every model"
-
-
-def _visibility_of(user):
-    """The one rule behind `visible_to` and `visible_ids`: None (nothing) for a signed-out or
-    deactivated user, EVERY_MODEL for a superuser, else the ids they own and the ids shared
-    with them, as two subqueries."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.is_superuser:
-        return EVERY_MODEL
-    owned = AIModel.objects.filter(owner=user).order_by().values_list("pk", flat=True)
-    shares = apps.get_model("sharing", "Share").objects.filter(user=user)
-    return owned, shares.order_by().values_list("model_id", flat=True)
 
 
 class AIModel(models.Model):

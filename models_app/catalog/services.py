@@ -1,18 +1,28 @@
-"""Writes of models: one transaction each; storage objects never outlive a failed write."""
+"""Writes of models: the one write path for pages, the admin, commands and the API.
+
+Each takes keyword arguments of domain values, applies the field rules (`fields.py`), writes
+in one transaction and announces the change inside it (`signals.model_changed`: the audit
+log records it with the same commit). Storage objects never outlive a failed write.
+"""
 
 import logging
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from models_app.access import grants
 from models_app.tags.models import TagCategory
 from models_app.tags.services import tags_get_or_create
 
+from .fields import clean_fields, duplicate_title, title_taken
 from .models import AIModel, ModelView
 from .search import search_document
+from .signals import ModelChange, model_changed
 from .titles import title_key
 
 logger = logging.getLogger(__name__)
@@ -22,8 +32,17 @@ class StaleEdit(Exception):
     """The model changed after the edit form was opened (S-53)."""
 
 
-class DuplicateTitle(Exception):
-    pass
+class DuplicateTitle(ValidationError):
+    """The owner has a model with this title already (S-1); also raised when a model with it
+    was saved meanwhile."""
+
+    def __init__(self, title: str, *, own: bool = True):
+        super().__init__({"title": [duplicate_title(title, own=own)]})
+
+
+# The fields a model's writers set: the edit form, the admin, commands and the API.
+FIELDS = ("title", "description", "base_model", "parameter_count", "ip_allowlist", "overview")
+EDITED_COLUMNS = [*FIELDS, "title_key", "owner", "avatar", "revision", "updated_at"]
 
 
 def _set_tags(model: AIModel, tags_by_category: dict[str, list[str]]):
@@ -41,123 +60,153 @@ def model_refresh_search(model: AIModel, tags=None):
     AIModel.objects.filter(pk=model.pk).update(search_text=model.search_text)
 
 
-EDITED_FIELDS = [
-    "title",
-    "title_key",
-    "description",
-    "base_model",
-    "parameter_count",
-    "ip_allowlist",
-    "overview",
-    "avatar",
-    "revision",
-    "updated_at",
-]
+def tags_by_category_of(tags) -> dict[str, list[str]]:
+    """Tag objects as the `tags` argument of the services: {category: [name, …]}."""
+    grouped: dict[str, list[str]] = {}
+    for tag in tags:
+        grouped.setdefault(tag.category, []).append(tag.name)
+    return grouped
 
 
-def _apply_fields(model: AIModel, data: dict):
-    model.title = data["title"]
-    model.title_key = title_key(data["title"])
-    model.description = data["description"]
-    model.base_model = data["base_model"]
-    model.parameter_count = data["parameter_size"]
-    model.ip_allowlist = data["ip_whitelist"]
-    model.overview = data["overview"]
-
-
-def _save_avatar(model: AIModel, avatar_file) -> str | None:
-    """Stores the new avatar before the transaction; returns its name to clean up on failure."""
-    if avatar_file is None:
-        return None
-    model.avatar.save(avatar_file.name, avatar_file, save=False)
-    return model.avatar.name
+def _apply(model: AIModel, values: dict, *, own_title: bool = True) -> None:
+    """Sets the given fields after their rules; refuses a title the owner already uses."""
+    cleaned = clean_fields(values)
+    for name, value in cleaned.items():
+        setattr(model, name, value)
+    model.title_key = title_key(model.title)
+    if "title" in cleaned and title_taken(model.owner, model.title, exclude=model):
+        raise DuplicateTitle(model.title, own=own_title)
 
 
 def _delete_stored(name: str | None):
     if name:
-        from django.core.files.storage import default_storage
-
         default_storage.delete(name)
 
 
 @contextmanager
-def _avatar_kept_only_on_success(new_avatar: str | None):
-    """A failed write removes the avatar it stored; a title clash becomes DuplicateTitle."""
+def _avatar_kept_only_on_success(model: AIModel, avatar, *, own_title: bool):
+    """Stores a new avatar (a file from `avatars.process_avatar`) before the write; a failed
+    write removes it again, and a title clash found by the database is DuplicateTitle."""
+    new_avatar = None
+    if avatar is not None:
+        model.avatar.save(avatar.name, avatar, save=False)
+        new_avatar = model.avatar.name
     try:
         yield
     except IntegrityError as exc:
         _delete_stored(new_avatar)
-        raise DuplicateTitle(_("You already have a model with this title.")) from exc
+        raise DuplicateTitle(model.title, own=own_title) from exc
     except BaseException:
         _delete_stored(new_avatar)
         raise
 
 
-def model_create(owner, data: dict, tags_by_category: dict[str, list[str]]) -> AIModel:
-    model = AIModel(owner=owner)
-    _apply_fields(model, data)
-    new_avatar = _save_avatar(model, data.get("avatar"))
-    with _avatar_kept_only_on_success(new_avatar), transaction.atomic():
-        model.save()
-        _set_tags(model, tags_by_category)
-    return model
+def _announce(by, model: AIModel, change: ModelChange, **details) -> None:
+    model_changed.send(sender=AIModel, by=by, model=model, change=change, details=details)
 
 
-def model_update(
-    model: AIModel, data: dict, tags_by_category: dict[str, list[str]], expected_revision: int
+def model_create(
+    *, by, owner, tags: dict[str, list[str]] | None = None, avatar=None, **values
 ) -> AIModel:
-    """Saves an edit unless someone saved the model since `expected_revision` was read."""
-    old_avatar = model.avatar.name or None
-    remove_avatar = data.get("remove_avatar") and not data.get("avatar")
-    _apply_fields(model, data)
-    new_avatar = _save_avatar(model, data.get("avatar"))
-    if remove_avatar:
-        model.avatar = None
-    with _avatar_kept_only_on_success(new_avatar), transaction.atomic():
-        claimed = AIModel.objects.filter(pk=model.pk, revision=expected_revision).update(
-            revision=expected_revision + 1
-        )
-        if not claimed:
-            raise StaleEdit
-        model.revision = expected_revision + 1
-        model.updated_at = timezone.now()
-        # Only the form's fields: counters written meanwhile (views, sizes) must survive.
-        model.save(update_fields=EDITED_FIELDS)
-        _set_tags(model, tags_by_category)
-        if old_avatar and (new_avatar or remove_avatar):
+    """A new model of `owner` with the given field values (see FIELDS) and tags
+    ({category: [name, …]}); `avatar` is a processed image or None."""
+    return model_save(AIModel(owner=owner), by=by, tags=tags or {}, avatar=avatar, **values)
+
+
+def model_save(
+    model: AIModel,
+    *,
+    by,
+    tags: dict[str, list[str]] | None = None,
+    avatar=None,
+    remove_avatar: bool = False,
+    own_title: bool = True,
+    **values,
+) -> AIModel:
+    """Writes `model` (new, or changed with the given values), and its tags when given.
+    An existing model's edit makes forms opened before it stale (S-53)."""
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"model_save() got unknown fields {sorted(unknown)}")
+    creating = model.pk is None
+    # As stored before this write: the caller may have set the fields on `model` already.
+    previous = (
+        None
+        if creating
+        else AIModel.objects.filter(pk=model.pk).values("owner_id", "avatar").first()
+    )
+    _apply(model, values, own_title=own_title)
+    old_avatar = (previous or {}).get("avatar") or None
+    with _avatar_kept_only_on_success(model, avatar, own_title=own_title), transaction.atomic():
+        if remove_avatar and avatar is None:
+            model.avatar = None
+        if creating:
+            model.save()
+        else:
+            model.revision = F("revision") + 1
+            model.updated_at = timezone.now()
+            # Only the fields a writer sets: counters written meanwhile (views, sizes) survive.
+            model.save(update_fields=EDITED_COLUMNS)
+            model.refresh_from_db(fields=["revision"])
+        if tags is not None:
+            _set_tags(model, tags)
+        else:
+            model_refresh_search(model)
+        details = {}
+        if previous is not None and previous["owner_id"] != model.owner_id:
+            # The new owner is admin by ownership; a grant of theirs would only shadow that.
+            grants.drop(model.owner, model)
+            details["owner"] = model.owner.email
+        _announce(by, model, ModelChange.CREATED if creating else ModelChange.EDITED, **details)
+        if old_avatar and (model.avatar.name or None) != old_avatar:
             transaction.on_commit(lambda: _delete_stored(old_avatar))
     return model
 
 
-def build_preview(owner, data: dict, based_on: AIModel | None = None) -> AIModel:
-    """An unsaved model from what validated, for the live preview (S-14)."""
+def model_update(model: AIModel, *, by, expected_revision: int, **changes) -> AIModel:
+    """Saves an edit unless someone saved the model since `expected_revision` was read."""
+    with transaction.atomic():
+        current = AIModel.objects.select_for_update().filter(pk=model.pk)
+        if current.values_list("revision", flat=True).first() != expected_revision:
+            raise StaleEdit
+        return model_save(model, by=by, **changes)
+
+
+def build_preview(owner, values: dict, based_on: AIModel | None = None) -> AIModel:
+    """An unsaved model from the field values that validated, for the live preview (S-14);
+    a field that did not validate is simply left blank."""
     model = AIModel(owner=owner)
     if based_on is not None:
         for name in ("uuid", "created_at", "updated_at", "storage_bytes", "view_count"):
             setattr(model, name, getattr(based_on, name))
-    # A field that did not validate is simply left blank in the preview.
-    blanks = dict.fromkeys(["title", "description", "base_model", "ip_whitelist", "overview"], "")
-    _apply_fields(model, blanks | {"parameter_size": None} | _present(data))
+    for name in FIELDS:
+        value = values.get(name)
+        setattr(model, name, value if value is not None else _BLANK.get(name, ""))
     return model
 
 
-def _present(data: dict) -> dict:
-    return {name: value for name, value in data.items() if value is not None}
+_BLANK = {"parameter_count": None}
+
+
+# Storage objects a model owns besides its avatar: each app with files registers how to find
+# them (versions registers its artifact keys), so a model's delete can remove them all.
+_storage_key_sources: list[Callable[[AIModel], Iterable[str]]] = []
+
+
+def register_storage_keys(source: Callable[[AIModel], Iterable[str]]) -> None:
+    if source not in _storage_key_sources:
+        _storage_key_sources.append(source)
 
 
 def model_storage_keys(model: AIModel) -> list[str]:
-    """Every storage object the model owns: its avatar and each file of each version."""
+    """Every storage object the model owns: its avatar and what the registered sources name."""
     keys = [model.avatar.name] if model.avatar else []
-    files = AIModel.objects.filter(pk=model.pk).values_list(
-        "versions__files__storage_key", flat=True
-    )
-    keys.extend(key for key in files if key)
+    for source in _storage_key_sources:
+        keys.extend(key for key in source(model) if key)
     return keys
 
 
 def _delete_objects(keys: list[str]):
-    from django.core.files.storage import default_storage
-
     for key in keys:
         try:
             default_storage.delete(key)
@@ -169,7 +218,7 @@ def _delete_objects(keys: list[str]):
             )
 
 
-def model_delete(model: AIModel) -> None:
+def model_delete(model: AIModel, *, by=None) -> None:
     """Deletes the model with its versions, files, shares, invitations and views in one
     transaction (S-62); the storage objects go once it has committed, so a rolled-back
     delete never loses a file. A storage failure is logged, never raised."""
@@ -178,6 +227,7 @@ def model_delete(model: AIModel) -> None:
         # then read here) or fail on the vanished model, so no object is left orphaned.
         if not AIModel.objects.select_for_update().filter(pk=model.pk).exists():
             return
+        _announce(by, model, ModelChange.DELETED)
         keys = model_storage_keys(model)
         model.delete()
         transaction.on_commit(lambda: _delete_objects(keys))

@@ -1,5 +1,6 @@
+from functools import partial
+
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,16 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from models_app.allowlist.middleware import allowlist_exempt
-from models_app.audit.models import AuditAction
-from models_app.audit.services import audit_record
+from models_app.access.caller import caller_of
+from models_app.access.downloads import allowlist_exempt
+from models_app.access.roles import Action
+from models_app.access.rules import can
 from models_app.htmx import swaps
-from models_app.sharing.policy import Action, can, get_model_for
 
 from .avatars import keep_token
-from .cards import avatar_url, card_for, detail_context, preview_card
-from .forms import TAG_FIELDS, ModelForm
+from .cards import avatar_url, card_for, preview_card
+from .forms import TAG_FIELDS, ModelEditForm
 from .listing import list_context, model_list
+from .lookups import model_by_ref
+from .modelpage import model_page
 from .models import AIModel
 from .services import (
     DuplicateTitle,
@@ -49,42 +52,58 @@ def _form_page(request, form, model=None, status=200, stale=False):
     return render(request, "catalog/model_form.html", context, status=status)
 
 
+def _written(form, write):
+    """Runs a service write with the form's values; a rule the service refuses (a title
+    taken meanwhile) lands next to its field. The model, or None."""
+    try:
+        return write(
+            tags=form.tags_by_category(),
+            avatar=form.cleaned_data.get("avatar"),
+            **form.values(),
+        )
+    except DuplicateTitle as exc:
+        form.add_error(None, exc)
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def model_create_view(request):
     if request.method == "GET":
-        return _form_page(request, ModelForm(owner=request.user))
-    form = ModelForm(request.POST, request.FILES, owner=request.user)
+        return _form_page(request, ModelEditForm(owner=request.user))
+    form = ModelEditForm(request.POST, request.FILES, owner=request.user)
     if form.is_valid():
-        try:
-            model = model_create(request.user, form.cleaned_data, form.tags_by_category())
-        except DuplicateTitle as exc:
-            form.add_error("title", str(exc))
-        else:
-            audit_record(request, AuditAction.MODEL_CREATED, model)
+        model = _written(form, partial(model_create, by=caller_of(request), owner=request.user))
+        if model is not None:
             messages.success(request, _("Model “%(title)s” created.") % {"title": model.title})
             return redirect(model)
     return _form_page(request, form, status=400)
 
 
-def _edit_form(request, model, *data) -> ModelForm:
-    return ModelForm(
+def _edit_form(request, model, *data) -> ModelEditForm:
+    return ModelEditForm(
         *data,
         owner=model.owner,
         instance=model,
-        allowlist_editable=can(request.user, model, Action.MANAGE_SHARING),
+        allowlist_editable=can(request, model, Action.MANAGE_SHARING),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def model_edit_view(request, ref):
-    model = get_model_for(request, ref, Action.EDIT)
+    model = model_by_ref(request, Action.EDIT, ref=ref)
     if request.method == "GET":
         return _form_page(request, _edit_form(request, model), model)
     form = _edit_form(request, model, request.POST, request.FILES)
     if form.is_valid():
-        expected = form.cleaned_data.get("revision") or 0
+        update = partial(
+            model_update,
+            model,
+            by=caller_of(request),
+            expected_revision=form.cleaned_data.get("revision") or 0,
+            remove_avatar=bool(form.cleaned_data.get("remove_avatar")),
+        )
         try:
-            model_update(model, form.cleaned_data, form.tags_by_category(), expected)
+            saved = _written(form, update)
         except StaleEdit:
             fresh = AIModel.objects.get(pk=model.pk)
             messages.error(
@@ -96,10 +115,7 @@ def model_edit_view(request, ref):
                 ),
             )
             return _form_page(request, form, fresh, status=409, stale=True)
-        except DuplicateTitle as exc:
-            form.add_error("title", str(exc))
-        else:
-            audit_record(request, AuditAction.MODEL_EDITED, model)
+        if saved is not None:
             messages.success(request, _("Changes saved."))
             return redirect(model)
     return _form_page(request, form, AIModel.objects.get(pk=model.pk), status=400)
@@ -108,16 +124,16 @@ def model_edit_view(request, ref):
 @require_POST
 def model_preview_view(request, ref=None):
     """Renders the card for what the form holds now; saves nothing (S-14)."""
-    model = get_model_for(request, ref, Action.EDIT) if ref else None
+    model = model_by_ref(request, Action.EDIT, ref=ref) if ref else None
     owner = model.owner if model else request.user
     if model is None:
-        form = ModelForm(request.POST, request.FILES, owner=owner)
+        form = ModelEditForm(request.POST, request.FILES, owner=owner)
     else:
         form = _edit_form(request, model, request.POST, request.FILES)
     form.is_valid()
     data = form.cleaned_data
     avatar = data.get("avatar")
-    draft = build_preview(owner, data, based_on=model)
+    draft = build_preview(owner, form.values(), based_on=model)
     card = preview_card(draft, form.tags_by_category(), avatar, dated=model is not None)
     if avatar is None and model is not None and model.avatar and not data.get("remove_avatar"):
         card.avatar_url = avatar_url(model)
@@ -139,9 +155,9 @@ def model_preview_view(request, ref=None):
 
 @require_safe
 def model_detail_view(request, ref):
-    model = get_model_for(request, ref, Action.VIEW)
+    model = model_by_ref(request, Action.VIEW, ref=ref)
     model_record_view(model, request.user)
-    return render(request, "catalog/model_detail.html", detail_context(request, model, "card"))
+    return model_page(request, model, "card", "catalog/model_detail.html")
 
 
 @require_safe
@@ -171,14 +187,12 @@ def _next_url(request, model) -> str:
 @require_http_methods(["GET", "POST"])
 def model_delete_view(request, ref):
     """Deletes a model once the admin typed `confirm` (S-60…S-63); GET asks for it."""
-    model = get_model_for(request, ref, Action.DELETE)
+    model = model_by_ref(request, Action.DELETE, ref=ref)
     context = {"model": model, "next": _next_url(request, model)}
     if request.method == "POST":
         if request.POST.get("confirm") == "confirm":
             title = model.title
-            with transaction.atomic():
-                audit_record(request, AuditAction.MODEL_DELETED, model)
-                model_delete(model)
+            model_delete(model, by=caller_of(request))
             messages.success(request, _("Model “%(title)s” deleted.") % {"title": title})
             return redirect(context["next"])
         context["error"] = _("Type “confirm” in the box to delete the model. Nothing was deleted.")
@@ -189,7 +203,7 @@ def model_delete_view(request, ref):
 @allowlist_exempt
 @require_safe
 def model_avatar_view(request, ref):
-    model = get_model_for(request, ref, Action.VIEW)
+    model = model_by_ref(request, Action.VIEW, ref=ref)
     if not model.avatar:
         raise Http404(_("This model has no avatar."))
     response = FileResponse(model.avatar.open("rb"), content_type="image/webp")

@@ -5,8 +5,14 @@ class SharingConfig(AppConfig):
     name = "models_app.sharing"
     label = "sharing"
 
-    def on_user_created(self, user):
-        """Pending invitations for the new user's address become shares (S-34)."""
-        from .services import invitations_accept
+    def ready(self):
+        from models_app.access import grants
+        from models_app.accounts.signals import user_created
 
-        invitations_accept(user)
+        from .declarations import declare
+        from .grants import SHARES
+        from .services import accept_invitations_of_new_user
+
+        grants.register(SHARES)
+        declare()
+        user_created.connect(accept_invitations_of_new_user, dispatch_uid="sharing.invitations")

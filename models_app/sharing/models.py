@@ -5,13 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from models_app.access.roles import Role
 from models_app.catalog.models import AIModel
 
-
-class Role(models.TextChoices):
-    VIEWER = "viewer", _("Viewer")
-    EDITOR = "editor", _("Editor")
-    ADMIN = "admin", _("Admin")
+__all__ = ["Invitation", "Role", "Share"]
 
 
 class Share(models.Model):
@@ -36,7 +33,7 @@ class Share(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["model", "user"], name="share_unique_per_user")
         ]
-        # "Shared with me" without touching the table: visible_to reads these ids from the index.
+        # "Shared with me" without touching the table: visibility reads these ids from the index.
         indexes = [models.Index(fields=["user", "model"], name="share_model_ids_of_user")]
         verbose_name = _("share")
         verbose_name_plural = _("shares")

@@ -2,7 +2,7 @@
 
 Rules are plain functions (`share_target_problem`, `role_problem`) that forms call in
 `clean_*` and tests call directly; writes are `share_*` / `invitation_*` functions, each in one
-transaction. Views record the audit events; the sign-up hook records its own.
+transaction with its audit event. `by` is who acts: a Caller, a request or a user.
 """
 
 import hashlib
@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from models_app.access.caller import Caller, as_caller
+from models_app.access.roles import ROLE_RANK
 from models_app.accounts.models import TenantDomain, User, normalize_email
 from models_app.accounts.services import tenant_for_email
 from models_app.audit.models import AuditAction
@@ -26,8 +28,6 @@ from models_app.catalog.models import AIModel
 from .models import Invitation, Role, Share
 
 logger = logging.getLogger("modelhub.sharing")
-
-ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
 class SharingError(Exception):
@@ -48,10 +48,15 @@ def role_problem(role: str) -> str | None:
     return None
 
 
-def share_target_problem(model: AIModel, email: str, actor) -> str | None:
-    """Why `email` cannot be added to `model` by `actor`, or None if it can."""
+def _user_of(by):
+    return as_caller(by).user if by is not None else None
+
+
+def share_target_problem(model: AIModel, email: str, by) -> str | None:
+    """Why `email` cannot be added to `model` by `by`, or None if it can."""
     email = normalize_email(email)
-    if actor is not None and email == normalize_email(actor.email):
+    actor = _user_of(by)
+    if getattr(actor, "email", None) and email == normalize_email(actor.email):
         return _("You cannot share a model with yourself.")
     if email == normalize_email(model.owner.email):
         return _("%(email)s owns this model and always has full access.") % {"email": email}
@@ -106,17 +111,17 @@ def _open_invitations(model: AIModel, email: str):
     )
 
 
-def _refusal(model: AIModel, email: str, actor, exc: IntegrityError) -> SharingError:
+def _refusal(model: AIModel, email: str, by) -> SharingError:
     """A clear message for a write the database refused because a share or invitation for
     `email` appeared meanwhile."""
-    problem = share_target_problem(model, email, actor)
+    problem = share_target_problem(model, email, by)
     return SharingError(
         problem or _("%(email)s was added by someone else just now.") % {"email": email}
     )
 
 
 @transaction.atomic
-def share_add(model: AIModel, email: str, role: str, actor) -> Added:
+def share_add(model: AIModel, email: str, role: str, by) -> Added:
     """Shares `model` with the account of `email`, or invites the address if it has none.
 
     The model row is locked first, so a second "Share" for the same address (a double click,
@@ -127,16 +132,19 @@ def share_add(model: AIModel, email: str, role: str, actor) -> Added:
     if problem:
         raise SharingError(problem)
     _lock_model(model)
-    problem = share_target_problem(model, email, actor)
+    problem = share_target_problem(model, email, by)
     if problem:
         raise SharingError(problem)
+    actor = _user_of(by)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
     user = User.objects.filter(email=email).first()
     if user is not None:
         try:
             with transaction.atomic():
                 share = Share.objects.create(model=model, user=user, role=role, invited_by=actor)
         except IntegrityError as exc:
-            raise _refusal(model, email, actor, exc) from exc
+            raise _refusal(model, email, by) from exc
+        audit_record(by, AuditAction.SHARED, model, email=email, role=role)
         return Added(share=share)
     # An expired invitation is superseded by the new one: at most one may stay open.
     now = timezone.now()
@@ -152,7 +160,8 @@ def share_add(model: AIModel, email: str, role: str, actor) -> Added:
                 invited_by=actor,
             )
     except IntegrityError as exc:
-        raise _refusal(model, email, actor, exc) from exc
+        raise _refusal(model, email, by) from exc
+    audit_record(by, AuditAction.INVITED, model, email=email, role=role)
     return Added(invitation=invitation, token=token)
 
 
@@ -174,7 +183,7 @@ def _no_access(email: str) -> NoAccess:
 
 
 @transaction.atomic
-def share_change_role(model: AIModel, email: str, role: str) -> Changed:
+def share_change_role(model: AIModel, email: str, role: str, by=None) -> Changed:
     """Gives the address another role: its share and every pending invitation for it.
 
     Returns the previous role. Raises NoAccess if the address has lost access meanwhile.
@@ -194,11 +203,16 @@ def share_change_role(model: AIModel, email: str, role: str) -> Changed:
     if share is not None and not Share.objects.filter(pk=share.pk).update(role=role):
         raise _no_access(email)
     invitations.update(role=role)
+    if previous != role:
+        # `pending` only for an invitation: a share's change reads as before.
+        pending = {"pending": True} if share is None else {}
+        details = {"email": email, "previous": previous, "role": role, **pending}
+        audit_record(by, AuditAction.ROLE_CHANGED, model, **details)
     return Changed(email=email, role=previous, pending=share is None)
 
 
 @transaction.atomic
-def share_remove(model: AIModel, email: str) -> Changed:
+def share_remove(model: AIModel, email: str, by=None) -> Changed:
     """Takes access away from the address: deletes its share and revokes every pending
     invitation for it, so that none can give access back later.
 
@@ -213,17 +227,25 @@ def share_remove(model: AIModel, email: str) -> Changed:
     revoked = invitations.update(revoked_at=timezone.now())
     if not (deleted or revoked):
         raise _no_access(email)
+    if deleted:
+        audit_record(by, AuditAction.UNSHARED, model, email=email, role=role)
+    else:
+        audit_record(by, AuditAction.INVITATION_REVOKED, model, email=email)
     return Changed(email=email, role=role, pending=not deleted)
 
 
 @transaction.atomic
-def invitation_revoke(invitation: Invitation) -> None:
+def invitation_revoke(invitation: Invitation, by=None) -> None:
     """Revokes the invitation and any other pending one for the same model and address."""
     _lock_model(invitation.model)
-    Invitation.objects.pending().filter(model=invitation.model_id, email=invitation.email).update(
-        revoked_at=timezone.now()
+    revoked = (
+        Invitation.objects.pending()
+        .filter(model=invitation.model_id, email=invitation.email)
+        .update(revoked_at=timezone.now())
     )
     invitation.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        audit_record(by, AuditAction.INVITATION_REVOKED, invitation.model, email=invitation.email)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -271,10 +293,9 @@ def _accept(invitation: Invitation, user, now) -> Share | None:
         share.role = invitation.role
         share.save(update_fields=["role"])
     audit_record(
-        None,
+        Caller(user=user),
         AuditAction.SHARED,
         model,
-        actor=user,
         email=user.email,
         role=share.role,
         invitation=invitation.pk,
@@ -286,8 +307,8 @@ def _accept(invitation: Invitation, user, now) -> Share | None:
 def invitations_accept(user) -> list[Share]:
     """Turns every pending invitation for the user's address into a share.
 
-    Called for every new user (the `on_user_created` hook), whichever way they were created.
-    An existing share keeps the higher of its role and the invited one.
+    Called for every new user (`accounts.signals.user_created`), whichever way they were
+    created. An existing share keeps the higher of its role and the invited one.
     """
     now = timezone.now()
     pending = (
@@ -298,6 +319,11 @@ def invitations_accept(user) -> list[Share]:
     )
     shares = [_accept(invitation, user, now) for invitation in pending]
     return [share for share in shares if share is not None]
+
+
+def accept_invitations_of_new_user(sender, *, user, **kwargs) -> None:
+    """Receiver of `accounts.signals.user_created`."""
+    invitations_accept(user)
 
 
 def invitation_accept_problem(invitation: Invitation, user) -> str | None:

@@ -10,16 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from models_app.access.caller import caller_of
+from models_app.access.roles import Action
+from models_app.access.rules import allowed_actions, can, forget_roles
 from models_app.accounts.models import User, normalize_email
 from models_app.accounts.services import user_create
-from models_app.audit.models import AuditAction
-from models_app.audit.services import audit_record
-from models_app.catalog.cards import detail_context
+from models_app.catalog.lookups import model_by_ref
+from models_app.catalog.modelpage import model_page_context
 from models_app.htmx import is_htmx
 
 from .forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
 from .models import Role
-from .policy import Action, allowed_actions, can, forget_roles, get_model_for
 from .services import (
     NoAccess,
     SharingError,
@@ -38,14 +39,14 @@ from .services import (
 
 def _render(request, model, form=None, row_errors=None, notices=(), status=200):
     """The sharing tab: the whole page, or only its panel for an htmx request."""
-    actions = allowed_actions(request.user, model)
+    actions = allowed_actions(request, model)
     manage = Action.MANAGE_SHARING in actions
     if form is None and manage:
         form = ShareAddForm(model=model, actor=request.user)
     rows = sharing_rows(model)
     for row in rows:
         row.error = (row_errors or {}).get(row.email, "")
-    context = detail_context(request, model, "sharing")
+    context = model_page_context(request, model, "sharing")
     context |= {
         "rows": rows,
         "member_count": sum(1 for row in rows if not row.is_pending),
@@ -63,7 +64,7 @@ def _render(request, model, form=None, row_errors=None, notices=(), status=200):
 def _done(request, model, notices):
     """After a change: the fresh panel for htmx, else a redirect with the notices as messages."""
     forget_roles(model)
-    if not can(request.user, model, Action.VIEW):
+    if not can(request, model, Action.VIEW):
         messages.info(request, _("You no longer have access to “%(title)s”.") % {"title": model})
         if is_htmx(request):
             response = HttpResponse(status=204)
@@ -90,28 +91,26 @@ def _email_hint(request, model):
 @require_http_methods(["GET", "POST"])
 def sharing_view(request, ref):
     if request.method == "GET":
-        model = get_model_for(request, ref, Action.VIEW)
-        if "check" in request.GET and can(request.user, model, Action.MANAGE_SHARING):
+        model = model_by_ref(request, Action.VIEW, ref=ref)
+        if "check" in request.GET and can(request, model, Action.MANAGE_SHARING):
             return _email_hint(request, model)
         return _render(request, model)
 
-    model = get_model_for(request, ref, Action.MANAGE_SHARING)
+    model = model_by_ref(request, Action.MANAGE_SHARING, ref=ref)
     form = ShareAddForm(request.POST, model=model, actor=request.user)
     if not form.is_valid():
         return _render(request, model, form=form, status=400)
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
     try:
-        added = share_add(model, email, role, request.user)
+        added = share_add(model, email, role, caller_of(request))
     except SharingError as exc:
         form.add_error("email", str(exc))
         return _render(request, model, form=form, status=400)
     names = {"email": email, "role": Role(role).label}
     notices = []
     if added.share is not None:
-        audit_record(request, AuditAction.SHARED, model, email=email, role=role)
         notices.append((messages.SUCCESS, _("Shared with %(email)s as %(role)s.") % names))
     else:
-        audit_record(request, AuditAction.INVITED, model, email=email, role=role)
         url = request.build_absolute_uri(reverse("sharing:signup", args=[added.token]))
         if invitation_send(added.invitation, url):
             notices.append(
@@ -148,7 +147,7 @@ def sharing_view(request, ref):
 
 @require_POST
 def share_change_view(request, ref, share):
-    model = get_model_for(request, ref, Action.MANAGE_SHARING)
+    model = model_by_ref(request, Action.MANAGE_SHARING, ref=ref)
     email = normalize_email(share)
     if email == normalize_email(model.owner.email):
         error = _("The owner always has full access: they cannot be removed or given a role.")
@@ -167,29 +166,21 @@ def share_change_view(request, ref, share):
     names = {"email": email}
     remove, role = form.cleaned_data["remove"], form.cleaned_data["role"]
     try:
-        changed = share_remove(model, email) if remove else share_change_role(model, email, role)
+        by = caller_of(request)
+        if remove:
+            changed = share_remove(model, email, by)
+        else:
+            changed = share_change_role(model, email, role, by)
     except NoAccess as exc:
         return _render(request, model, notices=[(messages.ERROR, str(exc))], status=404)
     except SharingError as exc:
         return _render(request, model, row_errors={email: str(exc)}, status=400)
     if remove:
         if changed.pending:
-            audit_record(request, AuditAction.INVITATION_REVOKED, model, email=email)
             text = _("The invitation for %(email)s was revoked.") % names
         else:
-            audit_record(request, AuditAction.UNSHARED, model, email=email, role=changed.role)
             text = _("%(email)s no longer has access.") % names
         return _done(request, model, [(messages.SUCCESS, text)])
-    if changed.role != role:
-        audit_record(
-            request,
-            AuditAction.ROLE_CHANGED,
-            model,
-            email=email,
-            previous=changed.role,
-            role=role,
-            pending=changed.pending,
-        )
     names["role"] = Role(role).label
     return _done(request, model, [(messages.SUCCESS, _("%(email)s is now %(role)s.") % names)])
 

@@ -1,12 +1,50 @@
+from dataclasses import replace
+
 from django.contrib import admin
+from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from models_app.audit.models import AuditAction
-from models_app.audit.services import audit_record
+from models_app.access.caller import caller_of
+from models_app.catalog.admin import register_model_inline
 
 from .models import ModelVersion, VersionFile
 from .services import file_delete, version_delete
+
+
+def _admin(request):
+    return replace(caller_of(request), via="admin")
+
+
+class ModelVersionInline(admin.TabularInline):
+    """A model's versions on its admin page, read-only: they are made by uploads and deleted
+    on their page."""
+
+    model = ModelVersion
+    fields = ["number", "name", "status", "size", "file_count", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_files=Count("files"))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        return filesizeformat(obj.size_bytes)
+
+    @admin.display(description=_("files"))
+    def file_count(self, obj):
+        return obj._files
+
+
+register_model_inline(ModelVersionInline)
 
 
 class DeletesThroughServices:
@@ -41,8 +79,7 @@ class ModelVersionAdmin(DeletesThroughServices, admin.ModelAdmin):
         return filesizeformat(obj.size_bytes)
 
     def delete_model(self, request, obj):
-        version_delete(obj)
-        audit_record(request, AuditAction.VERSION_DELETED, obj.model, version=obj.name, via="admin")
+        version_delete(obj, by=_admin(request))
 
 
 @admin.register(VersionFile)
@@ -61,13 +98,4 @@ class VersionFileAdmin(DeletesThroughServices, admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj):
-        model = obj.version.model
-        if file_delete(obj, storage_key=obj.storage_key):
-            audit_record(
-                request,
-                AuditAction.FILE_DELETED,
-                model,
-                version=obj.version.name,
-                path=obj.path,
-                via="admin",
-            )
+        file_delete(obj, by=_admin(request), storage_key=obj.storage_key)

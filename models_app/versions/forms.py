@@ -1,13 +1,10 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .models import VersionStatus
+from .rules import clean_version_name
 
-NAME_PATTERN = re.compile(r"^[\w.+-]+\Z")
-RESERVED_NAMES = {"new", ".", ".."}
 MAX_TAGS = 20
 
 
@@ -45,18 +42,7 @@ class VersionForm(forms.Form):
         self.fields["name"].required = require_name
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            return ""
-        if not NAME_PATTERN.match(name) or name.lower() in RESERVED_NAMES:
-            raise forms.ValidationError(
-                _(
-                    "“%(name)s” is not a valid identifier: "
-                    "use letters, digits, “.”, “_”, “+” and “-”."
-                )
-                % {"name": name}
-            )
-        return name
+        return clean_version_name(self.cleaned_data["name"])
 
     def clean_tags(self):
         tags = parse_version_tags(self.cleaned_data["tags"])

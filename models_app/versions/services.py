@@ -4,16 +4,21 @@ them and removed if it fails; objects replaced or deleted are removed after it c
 import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from models_app.access.caller import as_caller
+from models_app.audit.models import AuditAction
+from models_app.audit.services import audit_record
 from models_app.catalog.models import AIModel
 
 from . import blobs
-from .models import ModelVersion, VersionFile
+from .models import ModelVersion, VersionFile, VersionStatus
 from .paths import InvalidPath, file_is_a_folder, folder_is_a_file, parent_folders
+from .rules import clean_version_name
 
 logger = logging.getLogger("modelhub.versions")
 
@@ -54,14 +59,32 @@ def next_version_name(model: AIModel) -> str:
     return name
 
 
+def _checked_status(status: str) -> str:
+    if status not in VersionStatus.values:
+        raise ValidationError(
+            _("“%(status)s” is not a version status.") % {"status": status}, code="invalid"
+        )
+    return status
+
+
 def _touch_model(model_id: int, delta: int = 0):
     AIModel.objects.filter(pk=model_id).update(
         storage_bytes=F("storage_bytes") + delta, updated_at=timezone.now()
     )
 
 
-def version_create(model: AIModel, user, data: dict) -> ModelVersion:
+def version_create(
+    model: AIModel,
+    *,
+    by,
+    name: str = "",
+    status: str = VersionStatus.CREATED,
+    tags: list[str] = (),
+    notes: str = "",
+) -> ModelVersion:
     """A new version; its index is the next per model, its name `v{n}` unless given."""
+    caller = as_caller(by)
+    name, status = clean_version_name(name), _checked_status(status)
     try:
         with transaction.atomic():
             AIModel.objects.select_for_update().filter(pk=model.pk).first()
@@ -69,34 +92,38 @@ def version_create(model: AIModel, user, data: dict) -> ModelVersion:
             version = ModelVersion.objects.create(
                 model=model,
                 number=number,
-                name=data.get("name") or next_version_name(model),
-                status=data["status"],
-                tags=data.get("tags") or [],
-                notes=data.get("notes") or "",
-                created_by=user,
+                name=name or next_version_name(model),
+                status=status,
+                tags=list(tags),
+                notes=notes,
+                created_by=caller.user if caller.is_signed_in else None,
             )
             _touch_model(model.pk)
+            audit_record(caller, AuditAction.VERSION_CREATED, model, version=version.name)
     except IntegrityError as exc:
         raise VersionNameTaken(_("This model already has a version with this name.")) from exc
     return version
 
 
-def version_update(version: ModelVersion, data: dict) -> ModelVersion:
-    version.name = data.get("name") or version.name
-    version.status = data["status"]
-    version.tags = data.get("tags") or []
-    version.notes = data.get("notes") or ""
+def version_update(
+    version: ModelVersion, *, by, status: str, name: str = "", tags: list[str] = (), notes=""
+) -> ModelVersion:
+    version.name = clean_version_name(name) or version.name
+    version.status = _checked_status(status)
+    version.tags = list(tags)
+    version.notes = notes
     version.updated_at = timezone.now()
     try:
         with transaction.atomic():
             version.save()
             _touch_model(version.model_id)
+            audit_record(by, AuditAction.VERSION_EDITED, version.model, version=version.name)
     except IntegrityError as exc:
         raise VersionNameTaken(_("This model already has a version with this name.")) from exc
     return version
 
 
-def version_delete(version: ModelVersion) -> list[str]:
+def version_delete(version: ModelVersion, *, by=None) -> list[str]:
     """Deletes the version and its rows; its objects go once the transaction commits."""
     with transaction.atomic():
         locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
@@ -104,6 +131,9 @@ def version_delete(version: ModelVersion) -> list[str]:
         size = locked.files.aggregate(s=Sum("size_bytes"))["s"] or 0
         locked.delete()
         _touch_model(version.model_id, -size)
+        audit_record(
+            by, AuditAction.VERSION_DELETED, version.model, version=version.name, files=len(keys)
+        )
         transaction.on_commit(lambda: blobs.delete_many(keys))
     return keys
 
@@ -136,7 +166,7 @@ def _refuse_conflicts(version: ModelVersion, paths: list[str]) -> None:
             raise folder_is_a_file(path)
 
 
-def files_store(version: ModelVersion, items: list[Incoming], user) -> list[VersionFile]:
+def files_store(version: ModelVersion, items: list[Incoming], *, by) -> list[VersionFile]:
     """Stores every item, then records them all in one transaction (replacing files with the
     same path). On any failure no row is written and every new object is removed. A path
     that would make a name both a file and a folder raises PathConflict (an InvalidPath)."""
@@ -148,7 +178,7 @@ def files_store(version: ModelVersion, items: list[Incoming], user) -> list[Vers
             stored.append(key)
             _store(key, item)
         with transaction.atomic():
-            saved, replaced = _record(version, items, stored, user)
+            saved, replaced = _record(version, items, stored, as_caller(by))
             transaction.on_commit(lambda: blobs.delete_many(replaced))
     except (blobs.TooLarge, blobs.Truncated, InvalidPath):
         blobs.delete_many(stored)
@@ -162,7 +192,7 @@ def files_store(version: ModelVersion, items: list[Incoming], user) -> list[Vers
     return saved
 
 
-def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user):
+def _record(version: ModelVersion, items: list[Incoming], keys: list[str], caller):
     # Model row first (as model_delete does): a delete running meanwhile either sees these
     # files and removes their objects, or has removed the model and this upload fails whole.
     AIModel.objects.select_for_update().filter(pk=version.model_id).exists()
@@ -186,11 +216,20 @@ def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user)
         row.size_bytes = item.size
         row.sha256 = item.sha256
         row.content_type = item.content_type[:200]
-        row.uploaded_by = user
+        row.uploaded_by = caller.user if caller.is_signed_in else None
         row.modified_at = now
         # Never an insert in place of a replaced row that is gone: that would count it twice.
         row.save(force_insert=is_new, force_update=not is_new)
         saved.append(row)
+        audit_record(
+            caller,
+            AuditAction.FILE_UPLOADED,
+            locked.model,
+            version=locked.name,
+            path=row.path,
+            size=row.size_bytes,
+            sha256=row.sha256,
+        )
     ModelVersion.objects.filter(pk=locked.pk).update(
         size_bytes=F("size_bytes") + delta, updated_at=now
     )
@@ -198,7 +237,7 @@ def _record(version: ModelVersion, items: list[Incoming], keys: list[str], user)
     return saved, replaced
 
 
-def file_delete(file: VersionFile, *, storage_key: str | None = None) -> bool:
+def file_delete(file: VersionFile, *, by=None, storage_key: str | None = None) -> bool:
     """Deletes the file now at `file`'s path, re-read under the model and version locks (the
     order `_record` takes them), so an upload replacing it meanwhile is deleted whole; its
     object goes once the transaction commits. With `storage_key`, only while the row still
@@ -217,6 +256,7 @@ def file_delete(file: VersionFile, *, storage_key: str | None = None) -> bool:
             return False
         key, size = row.storage_key, row.size_bytes
         row.delete()
+        audit_record(by, AuditAction.FILE_DELETED, locked.model, version=locked.name, path=row.path)
         ModelVersion.objects.filter(pk=locked.pk).update(size_bytes=F("size_bytes") - size)
         _touch_model(locked.model_id, -size)
         transaction.on_commit(lambda: blobs.delete_quietly(key))

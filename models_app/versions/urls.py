@@ -1,4 +1,4 @@
-"""Included under `models/<uuid:ref>/` (SPEC §9)."""
+"""A model's versions and files (SPEC §9), mounted under the model's path by modelhub/urls.py."""
 
 from django.urls import path
 
@@ -7,7 +7,7 @@ from . import views
 app_name = "versions"
 
 # Every route that hands out file content, in one place: each view is marked
-# `@download_route` (the allowlist middleware runs before it), and tests/versions/
+# `@download_route` (the allowlist check runs on the model its lookup found), and tests/versions/
 # test_download_routes.py walks the URLconf to prove no content route goes unmarked.
 download_urlpatterns = [
     path(
@@ -19,7 +19,7 @@ download_urlpatterns = [
     path("download/", views.model_download_view, name="model_download"),
 ]
 
-urlpatterns = [
+model_urlpatterns = [
     path("versions/", views.versions_tab_view, name="tab"),
     path("versions/new/", views.version_create_view, name="create"),
     path("versions/<str:name>/", views.version_detail_view, name="detail"),

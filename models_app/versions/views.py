@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from models_app.allowlist.middleware import download_route
+from models_app.access.caller import caller_of
+from models_app.access.downloads import download_route
+from models_app.access.roles import Action
+from models_app.access.rules import allowed_actions
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
-from models_app.catalog.cards import detail_context
+from models_app.catalog.lookups import model_by_ref
+from models_app.catalog.modelpage import model_page
 from models_app.htmx import swaps
-from models_app.sharing.policy import Action, allowed_actions, get_model_for
 
 from . import blobs, downloads
 from .forms import VersionForm
@@ -43,32 +46,29 @@ def _version(model, name) -> ModelVersion:
 
 
 def _page(request, model, template, status=200, **context):
-    return render(
-        request, template, detail_context(request, model, "versions", **context), status=status
-    )
+    return model_page(request, model, "versions", template, status=status, **context)
 
 
 @require_safe
 def versions_tab_view(request, ref):
-    model = get_model_for(request, ref, Action.VIEW)
+    model = model_by_ref(request, Action.VIEW, ref=ref)
     versions = model.versions.order_by("number")
     return _page(request, model, "versions/versions_tab.html", versions=versions)
 
 
 @require_http_methods(["GET", "POST"])
 def version_create_view(request, ref):
-    model = get_model_for(request, ref, Action.EDIT)
+    model = model_by_ref(request, Action.EDIT, ref=ref)
     if request.method == "GET":
         form = VersionForm(initial={"name": next_version_name(model)})
         return _page(request, model, "versions/version_form.html", form=form)
     form = VersionForm(request.POST)
     if form.is_valid():
         try:
-            version = version_create(model, request.user, form.cleaned_data)
+            version = version_create(model, by=caller_of(request), **form.cleaned_data)
         except VersionNameTaken as exc:
             form.add_error("name", str(exc))
         else:
-            audit_record(request, AuditAction.VERSION_CREATED, model, version=version.name)
             messages.success(request, _("Version “%(name)s” created.") % {"name": version.name})
             return redirect("versions:detail", ref=model.uuid, name=version.name)
     return _page(request, model, "versions/version_form.html", status=400, form=form)
@@ -76,7 +76,7 @@ def version_create_view(request, ref):
 
 @require_safe
 def version_detail_view(request, ref, name):
-    model = get_model_for(request, ref, Action.VIEW)
+    model = model_by_ref(request, Action.VIEW, ref=ref)
     version = _version(model, name)
     try:
         folder = normalize_folder(request.GET.get("path"))
@@ -93,7 +93,7 @@ def version_detail_view(request, ref, name):
                 "model": model,
                 "version": version,
                 "listing": listing,
-                "actions": allowed_actions(request.user, model),
+                "actions": allowed_actions(request, model),
                 "oob": True,
             },
         )
@@ -102,7 +102,7 @@ def version_detail_view(request, ref, name):
 
 @require_http_methods(["GET", "POST"])
 def version_edit_view(request, ref, name):
-    model = get_model_for(request, ref, Action.EDIT)
+    model = model_by_ref(request, Action.EDIT, ref=ref)
     version = _version(model, name)
     if request.method == "GET":
         initial = {
@@ -116,11 +116,10 @@ def version_edit_view(request, ref, name):
     form = VersionForm(request.POST, require_name=True)
     if form.is_valid():
         try:
-            version_update(version, form.cleaned_data)
+            version_update(version, by=caller_of(request), **form.cleaned_data)
         except VersionNameTaken as exc:
             form.add_error("name", str(exc))
         else:
-            audit_record(request, AuditAction.VERSION_EDITED, model, version=version.name)
             messages.success(request, _("Version “%(name)s” saved.") % {"name": version.name})
             return redirect("versions:detail", ref=model.uuid, name=version.name)
     version.refresh_from_db()
@@ -131,10 +130,9 @@ def version_edit_view(request, ref, name):
 
 @require_POST
 def version_delete_view(request, ref, name):
-    model = get_model_for(request, ref, Action.DELETE)
+    model = model_by_ref(request, Action.DELETE, ref=ref)
     version = _version(model, name)
-    keys = version_delete(version)
-    audit_record(request, AuditAction.VERSION_DELETED, model, version=name, files=len(keys))
+    version_delete(version, by=caller_of(request))
     messages.success(request, _("Version “%(name)s” deleted.") % {"name": name})
     return redirect("versions:tab", ref=model.uuid)
 
@@ -142,14 +140,13 @@ def version_delete_view(request, ref, name):
 @require_POST
 def file_delete_view(request, ref, name):
     """Deletes one file (`path` in the form); its object goes once the transaction commits."""
-    model = get_model_for(request, ref, Action.DELETE)
+    model = model_by_ref(request, Action.DELETE, ref=ref)
     version = _version(model, name)
     path = request.POST.get("path", "")
     file = VersionFile.objects.filter(version=version, path=path).first()
     # file_delete re-reads the row under lock: it may have gone since (deleted meanwhile).
-    if file is None or not file_delete(file):
+    if file is None or not file_delete(file, by=caller_of(request)):
         raise Http404(_("No such file in this version."))
-    audit_record(request, AuditAction.FILE_DELETED, model, version=name, path=path)
     messages.success(request, _("“%(path)s” deleted.") % {"path": path})
     folder = path.rpartition("/")[0]
     url = reverse("versions:detail", kwargs={"ref": model.uuid, "name": name})
@@ -162,7 +159,7 @@ def version_upload_view(request, ref, name):
     """Two ways in: one file as the raw request body with its path in `X-Upload-Path`
     (the browser's uploader), or a multipart form with `files` and `paths` (scripts, no JS).
     The permission is checked before any byte of the body is read."""
-    model = get_model_for(request, ref, Action.UPLOAD)
+    model = model_by_ref(request, Action.UPLOAD, ref=ref)
     version = _version(model, name)
     if request.content_type != "multipart/form-data":
         return _upload_raw(request, model, version)
@@ -255,7 +252,7 @@ def _upload_multipart(request, model, version):
 
 def _store(request, model, version, items):
     try:
-        saved = files_store(version, items, request.user)
+        saved = files_store(version, items, by=caller_of(request))
     except blobs.TooLarge:
         return _upload_error(request, model, version, _too_large(items[0].path), 413)
     except blobs.Truncated:
@@ -266,16 +263,6 @@ def _store(request, model, version, items):
         return _upload_error(request, model, version, str(exc), 400)
     except StorageFailed as exc:
         return _upload_error(request, model, version, str(exc), 503)
-    for row in saved:
-        audit_record(
-            request,
-            AuditAction.FILE_UPLOADED,
-            model,
-            version=version.name,
-            path=row.path,
-            size=row.size_bytes,
-            sha256=row.sha256,
-        )
     if _wants_json(request):
         return JsonResponse(
             {"files": [{"path": r.path, "size": r.size_bytes, "sha256": r.sha256} for r in saved]},
@@ -288,10 +275,9 @@ def _store(request, model, version, items):
     return redirect("versions:detail", ref=model.uuid, name=version.name)
 
 
-@download_route
 @require_safe
-def file_download_view(request, ref, name, path):
-    model = get_model_for(request, ref, Action.DOWNLOAD)
+@download_route(model_by_ref)
+def file_download_view(request, ref, name, path, *, model):
     version = _version(model, name)
     file = VersionFile.objects.filter(version=version, path=path).first()
     if file is None:
@@ -304,18 +290,16 @@ def file_download_view(request, ref, name, path):
     return response
 
 
-@download_route
 @require_safe
-def version_download_view(request, ref, name):
-    model = get_model_for(request, ref, Action.DOWNLOAD)
+@download_route(model_by_ref)
+def version_download_view(request, ref, name, *, model):
     version = _version(model, name)
     return _zip(request, model, version)
 
 
-@download_route
 @require_safe
-def model_download_view(request, ref):
-    model = get_model_for(request, ref, Action.DOWNLOAD)
+@download_route(model_by_ref)
+def model_download_view(request, ref, *, model):
     version = latest_version(model)
     if version is None:
         raise Http404(_("This model has no version to download yet."))

@@ -45,7 +45,7 @@ CONFIG = b'{"hidden_size": 64, "shared": true}\n'
 @pytest.fixture
 def version_with_a_file(client_for, owner, model):
     """Version v1 of the model with one small file, uploaded by the owner over HTTP."""
-    version = version_create(model, owner, {"status": "training"})
+    version = version_create(model, by=owner, status="training")
     response = client_for(owner).post(
         f"/models/{model.uuid}/versions/{version.name}/upload/",
         {"files": [SimpleUploadedFile("upload.bin", CONFIG)], "paths": ["config.json"]},

@@ -107,7 +107,7 @@ def owner_with_content(owner, model, viewer):
     model.tags.set([TagFactory(name="PyTorch")])
     _version_with_files(model, "v1", 1, ["weights/model.bin", "config.json"], owner)
     _version_with_files(model, "v2", 2, ["weights/model.bin"], owner)
-    audit_record(None, AuditAction.MODEL_CREATED, model, actor=owner)
+    audit_record(owner, AuditAction.MODEL_CREATED, model)
     Group.objects.create(name="operators")
     return owner
 
@@ -125,7 +125,7 @@ def many_models(acme, globex):
         model = AIModelFactory(owner=owner, tags=tags)
         ShareFactory(model=model, user=UserFactory(tenant=acme))
         _version_with_files(model, "v1", 1, ["a.bin", "b.bin"], owner)
-        audit_record(None, AuditAction.MODEL_CREATED, model, actor=owner)
+        audit_record(owner, AuditAction.MODEL_CREATED, model)
 
 
 def admin_data(model, shares=(), **overrides) -> dict:

@@ -68,12 +68,13 @@ def test_model_list_finds_a_model_by_tag(root, owner_with_content):
 
 
 def _spy_on_model_delete(monkeypatch) -> list:
-    """Replaces catalog.services.model_delete (the UI's delete) with a recording stand-in."""
+    """Records each call of catalog.services.model_delete (the UI's delete), then runs it."""
     deleted = []
+    real = catalog_services.model_delete
 
-    def model_delete(model):
+    def model_delete(model, **kwargs):
         deleted.append(model.pk)
-        model.delete()
+        real(model, **kwargs)
 
     monkeypatch.setattr(catalog_services, "model_delete", model_delete, raising=False)
     return deleted
@@ -84,7 +85,7 @@ def test_deleting_a_model_goes_through_the_service(root, model, monkeypatch):
     monkeypatch.setattr(
         catalog_services,
         "model_delete",
-        lambda m: deleted.append(m.pk) or m.delete(),
+        lambda m, **kwargs: deleted.append(m.pk) or m.delete(),
         raising=False,
     )
     url = reverse("admin:catalog_aimodel_delete", args=[model.pk])
@@ -100,7 +101,7 @@ def test_the_delete_action_goes_through_the_service_for_each_model(root, owner, 
     monkeypatch.setattr(
         catalog_services,
         "model_delete",
-        lambda m: deleted.append(m.pk) or m.delete(),
+        lambda m, **kwargs: deleted.append(m.pk) or m.delete(),
         raising=False,
     )
     root.post(

@@ -30,8 +30,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from models_app.access.roles import Action
 from models_app.sharing.models import Invitation
-from models_app.sharing.policy import Action
 from models_app.sharing.services import token_digest
 from tests.factories import PASSWORD
 

@@ -25,7 +25,7 @@ def delete_file_url(version):
 def reupload(version, user, data=NEW):
     """Another request replacing `model.bin`, committed."""
     reader = blobs.HashingReader(io.BytesIO(data), expected=len(data))
-    return files_store(version, [Incoming(path="model.bin", source=reader)], user)
+    return files_store(version, [Incoming(path="model.bin", source=reader)], by=user)
 
 
 def sizes(version):

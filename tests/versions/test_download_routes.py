@@ -13,7 +13,7 @@ from django.http import FileResponse, HttpResponse
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
-from models_app.allowlist.middleware import hands_out_content, is_download_route
+from models_app.access.downloads import hands_out_content, is_download_route
 from models_app.versions.urls import DOWNLOAD_URL_NAMES
 
 from .conftest import upload_multipart

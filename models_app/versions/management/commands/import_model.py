@@ -1,14 +1,22 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from models_app.access.caller import Caller
 from models_app.accounts.models import User, normalize_email
-from models_app.catalog.services import DuplicateTitle, model_create
+from models_app.catalog.services import model_create
 from models_app.versions import blobs
 from models_app.versions.models import ModelVersion
 from models_app.versions.paths import InvalidPath, normalize_paths
-from models_app.versions.services import Incoming, StorageFailed, files_store, version_create
+from models_app.versions.services import (
+    Incoming,
+    StorageFailed,
+    VersionNameTaken,
+    files_store,
+    version_create,
+)
 
 from ._common import ProgressReader, find_model
 
@@ -52,6 +60,7 @@ class Command(BaseCommand):
         except InvalidPath as exc:
             raise CommandError(str(exc)) from exc
 
+        self.caller = Caller(user=user, via="import_model")
         target = self._model(model, user)
         version = self._version(target, user, version_name)
         total = sum(p.stat().st_size for p in files)
@@ -62,7 +71,7 @@ class Command(BaseCommand):
                     Incoming(path=rel, source=blobs.HashingReader(reader))
                     for reader, rel in zip(readers, paths, strict=True)
                 ]
-                saved = files_store(version, items, user)
+                saved = files_store(version, items, by=self.caller)
             except (StorageFailed, blobs.TooLarge, InvalidPath) as exc:
                 raise CommandError(str(exc) or "A file is larger than MAX_UPLOAD_BYTES.") from exc
             finally:
@@ -79,18 +88,10 @@ class Command(BaseCommand):
         model = find_model(ref_or_title, owner=user)
         if model is not None:
             return model
-        data = {
-            "title": ref_or_title,
-            "description": "",
-            "base_model": "",
-            "parameter_size": None,
-            "ip_whitelist": "",
-            "overview": "",
-        }
         try:
-            model = model_create(user, data, {})
-        except DuplicateTitle as exc:
-            raise CommandError(str(exc)) from exc
+            model = model_create(by=self.caller, owner=user, title=ref_or_title)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Created model {model.title} ({model.uuid}).")
         return model
 
@@ -99,9 +100,7 @@ class Command(BaseCommand):
             existing = ModelVersion.objects.filter(model=model, name=name).first()
             if existing is not None:
                 return existing
-        from models_app.versions.forms import VersionForm
-
-        form = VersionForm({"name": name, "status": "created", "tags": "", "notes": ""})
-        if not form.is_valid():
-            raise CommandError(" ".join(form.errors.get("name", ["Invalid version."])))
-        return version_create(model, user, form.cleaned_data)
+        try:
+            return version_create(model, by=self.caller, name=name)
+        except (ValidationError, VersionNameTaken) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc

@@ -3,16 +3,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 
+from models_app.access.roles import OWNER, Action
+from models_app.access.rules import allowed_actions, can, forget_roles, role_of
+from models_app.catalog.lookups import model_by_ref
 from models_app.sharing.models import Role, Share
-from models_app.sharing.policy import (
-    OWNER,
-    Action,
-    allowed_actions,
-    can,
-    forget_roles,
-    get_model_for,
-    role_of,
-)
 
 
 @pytest.mark.parametrize(
@@ -59,11 +53,11 @@ def _request(user):
     return request
 
 
-def test_get_model_for_hides_the_model_from_strangers(model, stranger):
+def test_the_lookup_hides_the_model_from_strangers(model, stranger):
     with pytest.raises(Http404):
-        get_model_for(_request(stranger), model.uuid, Action.VIEW)
+        model_by_ref(_request(stranger), Action.VIEW, ref=model.uuid)
 
 
-def test_get_model_for_refuses_a_viewer_who_wants_to_manage_sharing(model, viewer):
+def test_the_lookup_refuses_a_viewer_who_wants_to_manage_sharing(model, viewer):
     with pytest.raises(PermissionDenied, match="admins"):
-        get_model_for(_request(viewer), model.uuid, Action.MANAGE_SHARING)
+        model_by_ref(_request(viewer), Action.MANAGE_SHARING, ref=model.uuid)

@@ -1,8 +1,8 @@
-"""Demo data for a first look: one tenant, three people, six models shared between them.
+"""Demo data for a first look: one tenant, three people, six models shared between them,
+with versions holding small real files.
 
+Everything is written through the services, as a user's actions would be (rules, audit).
 Safe to run again: what exists already is left as it is, only what is missing is created.
-Versions with small files come from the versions app's services (issue 4); this command
-adds them once those services are merged.
 """
 
 import hashlib
@@ -14,18 +14,19 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from models_app.access.caller import Caller
 from models_app.accounts.models import Tenant, User
 from models_app.accounts.services import tenant_create, user_create
-from models_app.audit.models import AuditAction
-from models_app.audit.services import audit_record
 from models_app.catalog.models import AIModel
-from models_app.catalog.overview import sanitize_overview
 from models_app.catalog.parameters import parse_parameter_count
 from models_app.catalog.services import model_create
 from models_app.catalog.titles import title_key
 from models_app.sharing.models import Role, Share
+from models_app.sharing.services import share_add
 from models_app.versions import blobs
 from models_app.versions.services import Incoming, files_store, version_create
+
+VIA = "load_demo"
 
 DEMO_TENANT = "Acme AI"
 DEMO_DOMAIN = "acme.test"
@@ -174,50 +175,36 @@ class Command(BaseCommand):
                 counts["existing"] += 1
             users[email] = user
         owner = users[DEMO_USERS[0][0]]
+        by = Caller(user=owner, via=VIA)
         models = {}
         for spec in DEMO_MODELS:
             model = AIModel.objects.filter(owner=owner, title_key=title_key(spec["title"])).first()
             if model is None:
-                model = model_create(owner, _model_data(spec), spec["tags"])
-                audit_record(None, AuditAction.MODEL_CREATED, model, actor=owner, via="load_demo")
+                model = model_create(by=by, owner=owner, **_model_values(spec))
                 counts["models"] += 1
             else:
                 counts["existing"] += 1
             models[spec["title"]] = model
         for email, title, role in DEMO_SHARES:
-            model, user = models[title], users[email]
-            share, created = Share.objects.get_or_create(
-                model=model, user=user, defaults={"role": role, "invited_by": owner}
-            )
-            if created:
-                audit_record(
-                    None,
-                    AuditAction.SHARED,
-                    model,
-                    actor=owner,
-                    email=email,
-                    role=role,
-                    via="load_demo",
-                )
-                counts["shares"] += 1
-            else:
+            model = models[title]
+            if Share.objects.filter(model=model, user=users[email]).exists():
                 counts["existing"] += 1
+                continue
+            share_add(model, email, role, by)
+            counts["shares"] += 1
         return counts
 
     def _load_versions(self) -> int:
         created = 0
         owner = User.objects.get(email=DEMO_USERS[0][0])
+        by = Caller(user=owner, via=VIA)
         for index, spec in enumerate(DEMO_MODELS):
             model = AIModel.objects.get(owner=owner, title_key=title_key(spec["title"]))
             if model.versions.exists():
                 continue
             for number, status in enumerate(DEMO_VERSION_STATUSES[: 2 if index == 0 else 1]):
-                version = version_create(
-                    model,
-                    owner,
-                    {"name": f"v{number + 1}", "status": status, "tags": [], "notes": ""},
-                )
-                files_store(version, _demo_files(spec["title"], number), owner)
+                version = version_create(model, by=by, name=f"v{number + 1}", status=status)
+                files_store(version, _demo_files(spec["title"], number), by=by)
                 created += 1
         return created
 
@@ -240,13 +227,12 @@ def _demo_files(title: str, number: int) -> list:
     ]
 
 
-def _model_data(spec: dict) -> dict:
+def _model_values(spec: dict) -> dict:
     return {
         "title": spec["title"],
         "description": spec["description"],
         "base_model": spec["base_model"],
-        "parameter_size": parse_parameter_count(spec["parameter_size"]),
-        "ip_whitelist": "",
-        "overview": sanitize_overview(spec["overview"]),
-        "avatar": None,
+        "parameter_count": parse_parameter_count(spec["parameter_size"]),
+        "overview": spec["overview"],
+        "tags": spec["tags"],
     }

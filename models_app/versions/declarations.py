@@ -1,0 +1,58 @@
+"""What versions adds to the catalog: its tab and operation buttons on a model's page, its
+facts on the card, the list's status filter, and its files among what a model's delete
+removes."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from models_app.access.roles import Action
+from models_app.catalog.facts import register_card_fact
+from models_app.catalog.filters import register_list_filter
+from models_app.catalog.links import model_url
+from models_app.catalog.modelpage import Operation, Tab, register_operation, register_tab
+from models_app.catalog.services import register_storage_keys
+
+from . import facts
+from .list_filters import status_filter
+from .services import model_storage_keys
+
+
+def _download_url(page):
+    return model_url("versions:model_download", page.model) if page.card.latest_version else None
+
+
+def _upload_url(page):
+    latest = page.card.latest_version
+    if not latest:
+        return model_url("versions:create", page.model)
+    return reverse("versions:detail", kwargs={"ref": page.model.uuid, "name": latest}) + "#upload"
+
+
+def _download_hint(page):
+    return _("The latest version, %(name)s, as a zip") % {"name": page.card.latest_version}
+
+
+def declare() -> None:
+    register_tab(Tab("versions", gettext_lazy("Versions"), "versions:tab", order=20))
+    register_operation(
+        Operation(
+            "download",
+            gettext_lazy("Download model"),
+            order=30,
+            action=Action.DOWNLOAD,
+            url=_download_url,
+            unavailable=gettext_lazy("This model has no version to download yet."),
+            hint=lambda page: _download_hint(page) if page.card.latest_version else "",
+            download=True,
+        )
+    )
+    register_operation(
+        Operation(
+            "upload", gettext_lazy("Upload model"), order=40, action=Action.UPLOAD, url=_upload_url
+        )
+    )
+    register_card_fact("versions_total", facts.versions_total)
+    register_card_fact("latest_version_name", facts.latest_version_name)
+    register_list_filter("status", status_filter())
+    register_storage_keys(model_storage_keys)
