@@ -4,9 +4,6 @@ A malformed value never fails the page: its field reports an error (shown as a n
 is left out, the rest still applies, and sort, page size and view fall back to defaults.
 """
 
-import re
-from decimal import Decimal, InvalidOperation
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,6 +17,7 @@ from models_app.tags.parsing import tag_key
 
 from .models import AIModel
 from .parameters import parse_parameter_count
+from .quantities import NotAQuantity, parse_quantity
 from .search import MAX_QUERY_LENGTH
 
 PAGE_SIZES = [4, 8, 12, 24, 48]
@@ -54,26 +52,29 @@ SORTS = {
     "created": (gettext_lazy("Created, oldest first"), _order("created_at", False)),
 }
 
-_BYTE_UNITS = {"": 1, "B": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4, "P": 1024**5}
-_BYTES = re.compile(r"^(\d{1,15}(?:\.\d{1,6})?)\s*(?:([KMGTPkmgtp])(?:i?[Bb])?|([Bb]))?$")
+# 1 KB = 1024 bytes, as the cards show sizes; the unit letter in either case, alone or with
+# B (`MB`), or as a binary prefix (`MiB`); B or nothing for bytes.
+_BINARY_PREFIXES = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4, "P": 1024**5}
+BYTE_UNITS = {"": 1, "B": 1, "b": 1} | {
+    letter + suffix: size
+    for prefix, size in _BINARY_PREFIXES.items()
+    for letter in (prefix, prefix.lower())
+    for suffix in ("", "B", "b", "iB", "ib")
+}
 
 
 def parse_byte_size(text: str) -> int | None:
-    """`500MB`, `1.5 GB`, `2GiB`, `1024` → bytes (1 KB = 1024 bytes, as the cards show them)."""
+    """`500MB`, `1.5 GB`, `2GiB`, `1024` → bytes (a fraction of a byte is dropped)."""
     text = (text or "").strip()
-    if not text:
-        return None
-    match = _BYTES.match(text)
-    if not match:
+    try:
+        size = parse_quantity(text, BYTE_UNITS, max_digits=15)
+    except NotAQuantity as exc:
         raise ValidationError(
             _("“%(value)s” is not a size. Write a number with B, KB, MB, GB or TB, e.g. 500MB.")
-            % {"value": text[:40]}
-        )
-    unit = (match.group(2) or "").upper()
-    try:
-        return int(Decimal(match.group(1)) * _BYTE_UNITS[unit])
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
-        raise ValidationError(_("Not a number.")) from exc
+            % {"value": text[:40]},
+            code="invalid",
+        ) from exc
+    return None if size is None else int(size)
 
 
 class ParameterSizeField(forms.CharField):

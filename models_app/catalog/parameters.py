@@ -1,23 +1,24 @@
 """Parameter size (S-4): `7B`, `13b`, `1.5B`, `350M`, `1.2T` ↔ an integer count."""
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .quantities import NotAQuantity, parse_quantity
+
 UNITS = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+# What may be typed: the units above in either case.
+_SPELLINGS = UNITS | {unit.lower(): size for unit, size in UNITS.items()}
 MAX_PARAMETERS = 10**15
-_PATTERN = re.compile(r"^(\d{1,16}(?:\.\d{1,6})?)\s*([kmbtKMBT]?)$")
 
 
 def parse_parameter_count(text: str) -> int | None:
     """The parameter count typed as digits with an optional unit K, M, B or T; blank → None."""
     text = (text or "").strip()
-    if not text:
-        return None
-    match = _PATTERN.match(text)
-    if not match:
+    try:
+        count = parse_quantity(text, _SPELLINGS, max_digits=16)
+    except NotAQuantity as exc:
         raise ValidationError(
             _(
                 "“%(value)s” is not a parameter size. "
@@ -25,11 +26,9 @@ def parse_parameter_count(text: str) -> int | None:
             )
             % {"value": text[:40]},
             code="invalid",
-        )
-    try:
-        count = Decimal(match.group(1)) * UNITS[match.group(2).upper()]
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
-        raise ValidationError(_("Not a number."), code="invalid") from exc
+        ) from exc
+    if count is None:
+        return None
     if count != count.to_integral_value():
         raise ValidationError(
             _("“%(value)s” is not a whole number of parameters.") % {"value": text}, code="fraction"

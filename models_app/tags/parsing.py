@@ -13,8 +13,9 @@ MAX_TAGS_PER_CATEGORY = 20
 tag_key = fold
 
 
-def parse_tags(text: str) -> list[str]:
-    """Names in the order typed, blanks dropped, case-insensitive duplicates folded."""
+def parse_tags(text: str, *, per_category: bool = True) -> list[str]:
+    """Names in the order typed, blanks dropped, case-insensitive duplicates folded.
+    `per_category` only words the limit: a version's tags (S-36) have no category."""
     names: list[str] = []
     seen: set[str] = set()
     problems: list[str] = []
@@ -35,7 +36,10 @@ def parse_tags(text: str) -> list[str]:
             seen.add(tag_key(name))
             names.append(name)
     if len(names) > MAX_TAGS_PER_CATEGORY:
-        problems.append(_("At most %(max)d tags per category.") % {"max": MAX_TAGS_PER_CATEGORY})
+        limit = (
+            _("At most %(max)d tags per category.") if per_category else _("At most %(max)d tags.")
+        )
+        problems.append(limit % {"max": MAX_TAGS_PER_CATEGORY})
     if problems:
         raise ValidationError(problems)
     return names

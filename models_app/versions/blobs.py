@@ -2,16 +2,24 @@
 
 Writes stream in chunks and hash in the same pass; reads stream in chunks or hand a local
 file to the server's sendfile. Keys are opaque: `artifacts/<model uuid>/<file uuid>`.
+
+What differs between local files and S3 is behind one interface, Artifacts: `artifacts()`
+returns the LocalArtifacts or S3Artifacts of the configured storage, and callers ask it what
+it can do (`has_local_files`, `can_presign`) instead of looking at the storage.
 """
 
 import hashlib
 import io
 import logging
+import posixpath
 import uuid
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 
 logger = logging.getLogger("modelhub.versions")
 
@@ -29,11 +37,6 @@ class Truncated(Exception):
 
 def new_key(model) -> str:
     return f"{PREFIX}{model.uuid}/{uuid.uuid4()}"
-
-
-def is_remote(storage=None) -> bool:
-    """S3-compatible storage (the objects are reached through boto3, not the file system)."""
-    return hasattr(storage or default_storage, "bucket")
 
 
 class HashingReader(io.RawIOBase):
@@ -81,106 +84,179 @@ class _StreamFile(File):
     content_type = STORED_CONTENT_TYPE
 
 
-def write_stream(key: str, reader: HashingReader) -> None:
-    """Streams `reader` to storage under `key` (S3: multipart upload in parts)."""
-    saved = default_storage.save(key, _StreamFile(reader, name=key))
-    if reader.expected is not None and reader.size != reader.expected:
-        default_storage.delete(saved)
-        raise Truncated
-    if saved != key:
-        default_storage.delete(saved)
-        raise RuntimeError(f"storage renamed {key} to {saved}")
+class Artifacts:
+    """The artifact objects of one storage. What local files and S3 do alike goes through
+    Django's public Storage API here; LocalArtifacts and S3Artifacts do the rest."""
+
+    # Whether an object is a file of this machine that the server may sendfile (open_local).
+    has_local_files = False
+    # Whether a download may be a redirect to a presigned URL (presigned_url).
+    can_presign = False
+
+    def __init__(self, storage):
+        self.storage = storage
+
+    def write_stream(self, key: str, reader: HashingReader) -> None:
+        """Streams `reader` to storage under `key` (S3: multipart upload in parts)."""
+        saved = self.storage.save(key, _StreamFile(reader, name=key))
+        if reader.expected is not None and reader.size != reader.expected:
+            self.storage.delete(saved)
+            raise Truncated
+        self._refuse_renamed(key, saved)
+
+    def move_upload(self, key: str, uploaded) -> None:
+        """Stores an upload that already sits in a temporary file (moved when storage
+        allows)."""
+        # The client's Content-Type would become the S3 object's; artifacts are opaque bytes.
+        uploaded.content_type = STORED_CONTENT_TYPE
+        self._refuse_renamed(key, self.storage.save(key, uploaded))
+
+    def _refuse_renamed(self, key: str, saved: str) -> None:
+        # The caller records `key`: an object saved under another name would be an orphan.
+        if saved != key:
+            self.storage.delete(saved)
+            raise RuntimeError(f"storage renamed {key} to {saved}")
+
+    def delete_quietly(self, key: str) -> None:
+        """Removes an object; a failure is logged (check_storage finds what is left)."""
+        try:
+            self.storage.delete(key)
+        except Exception:
+            logger.exception("could not delete stored object %s", key)
+
+    def modified_at(self, key: str) -> datetime:
+        return self.storage.get_modified_time(key)
+
+    def upload_temp_dir(self) -> str | None:
+        """Where multipart uploads are received before they are stored."""
+        raise NotImplementedError
+
+    def all_keys(self) -> list[str]:
+        """Every stored artifact key (the objects under `artifacts/`)."""
+        raise NotImplementedError
+
+    def chunks(self, key: str, start: int = 0, length: int | None = None):
+        """The bytes of an object (or of [start, start+length)) in chunks, read lazily."""
+        raise NotImplementedError
+
+    def open_local(self, key: str):
+        raise NotImplementedError
+
+    def presigned_url(self, key: str, filename_header: str, expire: int) -> str:
+        raise NotImplementedError
 
 
-def move_local_file(key: str, uploaded) -> None:
-    """Stores an upload that already sits in a temporary file (moved when storage allows)."""
-    # The client's Content-Type would become the S3 object's; artifacts are opaque bytes.
-    uploaded.content_type = STORED_CONTENT_TYPE
-    saved = default_storage.save(key, uploaded)
-    if saved != key:
-        default_storage.delete(saved)
-        raise RuntimeError(f"storage renamed {key} to {saved}")
+class LocalArtifacts(Artifacts):
+    """Files below the media folder (FileSystemStorage)."""
+
+    has_local_files = True
+
+    def upload_temp_dir(self) -> str:
+        # On the media file system, so storing the upload is a rename.
+        folder = Path(self.storage.path(".incoming"))
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder)
+
+    def all_keys(self) -> list[str]:
+        keys = []
+        pending = [PREFIX.rstrip("/")]
+        while pending:
+            folder = pending.pop()
+            if not self.storage.exists(folder):
+                continue
+            dirs, files = self.storage.listdir(folder)
+            keys.extend(f"{folder}/{name}" for name in files)
+            pending.extend(f"{folder}/{name}" for name in dirs)
+        return sorted(keys)
+
+    def chunks(self, key: str, start: int = 0, length: int | None = None):
+        with self.storage.open(key, "rb") as handle:
+            handle.seek(start)
+            remaining = length
+            while remaining is None or remaining > 0:
+                data = handle.read(CHUNK_SIZE if remaining is None else min(CHUNK_SIZE, remaining))
+                if not data:
+                    break
+                if remaining is not None:
+                    remaining -= len(data)
+                yield data
+
+    def open_local(self, key: str):
+        return self.storage.open(key, "rb")
 
 
-def delete_quietly(key: str) -> None:
-    """Removes an object; a failure is logged (check_storage finds what is left)."""
-    try:
-        default_storage.delete(key)
-    except Exception:
-        logger.exception("could not delete stored object %s", key)
+class S3Artifacts(Artifacts):
+    """Objects in an S3-compatible bucket (django-storages' S3Storage), reached through its
+    public `bucket`, `location` and `url`."""
 
+    can_presign = True
 
-def delete_many(keys) -> None:
-    for key in keys:
-        delete_quietly(key)
+    def upload_temp_dir(self) -> str | None:
+        return settings.FILE_UPLOAD_TEMP_DIR
 
+    def _object_key(self, key: str) -> str:
+        # The storage keeps its objects below `location` ("" for the bucket's root).
+        return posixpath.join(self.storage.location, key)
 
-def exists(key: str) -> bool:
-    return default_storage.exists(key)
+    def all_keys(self) -> list[str]:
+        root = self._object_key("")
+        listing = self.storage.bucket.objects.filter(Prefix=self._object_key(PREFIX))
+        return [summary.key[len(root) :] for summary in listing]
 
-
-def object_size(key: str) -> int:
-    return default_storage.size(key)
-
-
-def all_keys() -> list[str]:
-    """Every stored artifact key (local files or S3 objects under `artifacts/`)."""
-    if is_remote():
-        bucket = default_storage.bucket
-        location = default_storage.location.strip("/")
-        prefix = f"{location}/{PREFIX}" if location else PREFIX
-        return [
-            o.key[len(location) + 1 :] if location else o.key
-            for o in bucket.objects.filter(Prefix=prefix)
-        ]
-    keys = []
-    pending = [PREFIX.rstrip("/")]
-    while pending:
-        folder = pending.pop()
-        if not default_storage.exists(folder):
-            continue
-        dirs, files = default_storage.listdir(folder)
-        keys.extend(f"{folder}/{name}" for name in files)
-        pending.extend(f"{folder}/{name}" for name in dirs)
-    return sorted(keys)
-
-
-def iter_object(key: str, start: int = 0, length: int | None = None, chunk_size=CHUNK_SIZE):
-    """The bytes of an object (or of [start, start+length)) in chunks, read lazily."""
-    if is_remote():
+    def chunks(self, key: str, start: int = 0, length: int | None = None):
         params = {}
         if start or length is not None:
             end = "" if length is None else str(start + length - 1)
             params["Range"] = f"bytes={start}-{end}"
-        body = default_storage.bucket.Object(default_storage._normalize_name(key)).get(**params)[
-            "Body"
-        ]
+        body = self.storage.bucket.Object(self._object_key(key)).get(**params)["Body"]
         try:
-            yield from body.iter_chunks(chunk_size)
+            yield from body.iter_chunks(CHUNK_SIZE)
         finally:
             body.close()
-        return
-    with default_storage.open(key, "rb") as handle:
-        handle.seek(start)
-        remaining = length
-        while remaining is None or remaining > 0:
-            data = handle.read(chunk_size if remaining is None else min(chunk_size, remaining))
-            if not data:
-                break
-            if remaining is not None:
-                remaining -= len(data)
-            yield data
+
+    def presigned_url(self, key: str, filename_header: str, expire: int) -> str:
+        return self.storage.url(
+            key,
+            parameters={
+                "ResponseContentDisposition": filename_header,
+                "ResponseContentType": STORED_CONTENT_TYPE,
+            },
+            expire=expire,
+        )
 
 
-def presigned_url(key: str, filename_header: str, expire: int = 300) -> str:
-    return default_storage.url(
-        key,
-        parameters={
-            "ResponseContentDisposition": filename_header,
-            "ResponseContentType": STORED_CONTENT_TYPE,
-        },
-        expire=expire,
-    )
+@lru_cache(maxsize=1)
+def _artifacts_of(storage) -> Artifacts:
+    from storages.backends.s3 import S3Storage
+
+    return S3Artifacts(storage) if isinstance(storage, S3Storage) else LocalArtifacts(storage)
+
+
+def artifacts() -> Artifacts:
+    """The artifacts of the default storage, chosen once per storage object (a change of
+    STORAGES, as in tests, makes a new storage and so a new choice)."""
+    return _artifacts_of(storages["default"])
+
+
+# What the services call.
+
+
+def write_stream(key: str, reader: HashingReader) -> None:
+    artifacts().write_stream(key, reader)
+
+
+def move_local_file(key: str, uploaded) -> None:
+    artifacts().move_upload(key, uploaded)
+
+
+def delete_quietly(key: str) -> None:
+    artifacts().delete_quietly(key)
+
+
+def delete_many(keys) -> None:
+    store = artifacts()
+    for key in keys:
+        store.delete_quietly(key)
 
 
 class RangeFile:
@@ -189,7 +265,6 @@ class RangeFile:
 
     def __init__(self, handle, start: int, length: int, on_complete=None):
         self._handle = handle
-        self._start = start
         self._end = start + length
         self._position = start
         self._on_complete = on_complete
@@ -222,7 +297,3 @@ class RangeFile:
                 callback()
         finally:
             self._handle.close()
-
-
-def open_local(key: str):
-    return default_storage.open(key, "rb")

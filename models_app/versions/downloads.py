@@ -62,10 +62,11 @@ def presigned_redirect(request, file: VersionFile, allowlist: str):
     caller (already checked) to a short-lived presigned URL; None means stream instead.
     A model with an allowlist never does: a presigned URL works from any address."""
     seconds = settings.S3_PRESIGNED_SECONDS
-    if allowlist or not seconds or request.method != "GET" or not blobs.is_remote():
+    store = blobs.artifacts()
+    if allowlist or not seconds or request.method != "GET" or not store.can_presign:
         return None
     disposition = content_disposition_header(True, file_name(file.path))
-    response = HttpResponseRedirect(blobs.presigned_url(file.storage_key, disposition, seconds))
+    response = HttpResponseRedirect(store.presigned_url(file.storage_key, disposition, seconds))
     response.hands_out_content = True
     file_count_download(file.pk)
     return response
@@ -87,22 +88,23 @@ def file_response(request, file: VersionFile):
     start, length = byte_range if byte_range else (0, size)
     on_complete = partial(file_count_download, file.pk) if request.method == "GET" else None
     content_type = file.content_type or "application/octet-stream"
+    store = blobs.artifacts()
     if request.method == "HEAD":
         response = HttpResponse(content_type=content_type)
-    elif blobs.is_remote():
-        response = StreamingHttpResponse(
-            _count_when_complete(
-                blobs.iter_object(file.storage_key, start, length if byte_range else None),
-                on_complete,
-            ),
-            content_type=content_type,
-        )
-    else:
-        handle = blobs.open_local(file.storage_key)
+    elif store.has_local_files:
+        handle = store.open_local(file.storage_key)
         response = FileResponse(
             blobs.RangeFile(handle, start, length, on_complete), content_type=content_type
         )
         response.block_size = blobs.CHUNK_SIZE
+    else:
+        response = StreamingHttpResponse(
+            _count_when_complete(
+                store.chunks(file.storage_key, start, length if byte_range else None),
+                on_complete,
+            ),
+            content_type=content_type,
+        )
     response.status_code = 206 if byte_range else 200
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
@@ -132,7 +134,8 @@ def zip_stream(version: ModelVersion) -> ZipStream:
 
 
 def _lazy(key: str):
-    yield from blobs.iter_object(key)
+    # A generator: the object is opened only when the zip reaches this file.
+    yield from blobs.artifacts().chunks(key)
 
 
 def zip_response(request, version: ModelVersion):

@@ -1,22 +1,10 @@
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+
+from models_app.tags.parsing import parse_tags
 
 from .models import VersionStatus
 from .rules import clean_version_name
-
-MAX_TAGS = 20
-
-
-def parse_version_tags(text: str) -> list[str]:
-    """`a, b , ,A` → ["a", "b"]: trimmed, empty entries dropped, duplicates (any case) once."""
-    tags, seen = [], set()
-    for raw in (text or "").split(","):
-        tag = " ".join(raw.split())
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            tags.append(tag[:50])
-    return tags
 
 
 class VersionForm(forms.Form):
@@ -45,7 +33,4 @@ class VersionForm(forms.Form):
         return clean_version_name(self.cleaned_data["name"])
 
     def clean_tags(self):
-        tags = parse_version_tags(self.cleaned_data["tags"])
-        if len(tags) > MAX_TAGS:
-            raise forms.ValidationError(_("At most %(max)d tags.") % {"max": MAX_TAGS})
-        return tags
+        return parse_tags(self.cleaned_data["tags"], per_category=False)

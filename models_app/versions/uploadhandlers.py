@@ -5,22 +5,12 @@ file is made beside the media folder) or one streamed read (S3)."""
 import hashlib
 import os
 import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
 from . import blobs
-
-
-def _incoming_dir() -> str | None:
-    """Local storage: a folder on the media file system, so the final move is a rename."""
-    if blobs.is_remote():
-        return settings.FILE_UPLOAD_TEMP_DIR
-    folder = Path(settings.MEDIA_ROOT) / ".incoming"
-    folder.mkdir(parents=True, exist_ok=True)
-    return str(folder)
 
 
 class _IncomingFile(TemporaryUploadedFile):
@@ -37,7 +27,7 @@ class HashingUploadHandler(FileUploadHandler):
         super().new_file(*args, **kwargs)
         self.file = _IncomingFile(
             self.file_name, self.content_type, self.charset, self.content_type_extra,
-            _incoming_dir(),
+            blobs.artifacts().upload_temp_dir(),
         )  # fmt: skip
         self.sha256 = hashlib.sha256()
         self.received = 0

@@ -80,6 +80,24 @@ def test_bad_names_are_refused(client_for, owner, model, name):
     assert not model.versions.exists()
 
 
+def test_a_tag_longer_than_50_characters_is_an_error_next_to_the_tags(client_for, owner, model):
+    response = new_version(client_for(owner), model, tags="fp16, " + "q" * 51)
+    assert response.status_code == 400
+    html = response.content.decode()
+    tags_field = html[html.index('id="field-tags"') :].split("</div>", 1)[0]
+    assert 'data-testid="field-error"' in tags_field
+    assert "is longer than 50 characters" in tags_field
+    assert not model.versions.exists()
+
+
+def test_more_than_20_version_tags_are_refused_without_naming_a_category(client_for, owner, model):
+    response = new_version(client_for(owner), model, tags=", ".join(f"t{i}" for i in range(21)))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "At most 20 tags." in html
+    assert "per category" not in html
+
+
 def test_unknown_status_is_refused(client_for, owner, model):
     assert new_version(client_for(owner), model, status="exploded").status_code == 400
 

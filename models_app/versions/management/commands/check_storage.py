@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -31,7 +30,8 @@ class Command(BaseCommand):
         if grace_hours < 0:
             raise CommandError("--grace-hours must not be negative.")
         cutoff = timezone.now() - timedelta(hours=grace_hours)
-        stored = set(blobs.all_keys())
+        store = blobs.artifacts()
+        stored = set(store.all_keys())
         known = dict(VersionFile.objects.values_list("storage_key", "pk"))
         missing = sorted(k for k in known if k not in stored)
         orphans = sorted(k for k in stored if k not in known)
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"missing: {file.version.model.title} {file.version.name} {file.path} ({key})"
             )
-        recent = {k for k in orphans if default_storage.get_modified_time(k) > cutoff}
+        recent = {k for k in orphans if store.modified_at(k) > cutoff}
         for key in orphans:
             note = (
                 " (recent: an upload may still be writing it; left alone)" if key in recent else ""
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if repair:
             for key in orphans:
                 if key not in recent:
-                    blobs.delete_quietly(key)
+                    store.delete_quietly(key)
             for key in missing:
                 row = VersionFile.objects.select_related("version").get(pk=known[key])
                 file_delete(row, storage_key=key)

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         with target.open("xb") as out:
-            for chunk in blobs.iter_object(file.storage_key):
+            for chunk in blobs.artifacts().chunks(file.storage_key):
                 digest.update(chunk)
                 out.write(chunk)
                 bar.update(len(chunk))
