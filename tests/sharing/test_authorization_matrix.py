@@ -12,6 +12,11 @@ Expected answers, from the access a route declares:
   but the role does not allow the action → 403; allowed → 2xx/3xx.
 After every refused request the database is exactly as before.
 
+HEAD: every route with a GET states `head=True` (HEAD gets GET's answer, for every caller,
+without a body) or `head=False` (405). VARIANTS: other shapes of a request to a declared
+route (htmx fragments, the file browser's folders, the raw upload), each with its route's
+access decision and the answer (fragment, page, JSON) an allowed caller gets.
+
 To add a route: one entry in ROUTES, keyed by its name ("namespace:name"; an unnamed route
 by "/" + its pattern). `kwargs` and `data` are functions of the Scene (the sample model, the
 cast, an invitation token); they run before the "nothing changed" snapshot, so they may
@@ -23,9 +28,12 @@ create what the request needs (a version, a file):
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -154,6 +162,12 @@ class Route:
     writes: bool = False
     # Why this route answers methods it does not declare (left empty, a 405 is required).
     any_method: str = ""
+    # Whether HEAD gets GET's answer (True: `require_safe`, a class-based view) or a 405
+    # (False: `require_GET`, `require_http_methods(["GET", "POST"])`). Every route with a
+    # GET states which; a route without one leaves it None (HEAD → 405, as any other method).
+    head: bool | None = None
+    # Why an allowed HEAD changes the database (left empty, it must change nothing).
+    head_writes: str = ""
     methods: tuple = field(init=False, default=())
 
     def __post_init__(self):
@@ -165,11 +179,17 @@ class Route:
 
 
 ROUTES = {
-    "/": Route(get=SIGNED_IN, kwargs=no_kwargs, any_method="RedirectView redirects any method"),
+    "/": Route(
+        get=SIGNED_IN,
+        kwargs=no_kwargs,
+        any_method="RedirectView redirects any method",
+        head=True,
+    ),
     "login": Route(
         get=PUBLIC,
         post=PUBLIC,
         kwargs=no_kwargs,
+        head=True,
         data=lambda s: {"username": s.users["owner"].email, "password": PASSWORD},
     ),
     "logout": Route(post=SIGNED_IN, kwargs=no_kwargs),
@@ -179,30 +199,52 @@ ROUTES = {
         data=lambda s: {"language": "ja", "next": "/"},
         any_method="Django's set_language redirects a GET without changing anything",
     ),
-    "healthz": Route(get=PUBLIC, kwargs=no_kwargs),
-    "catalog:list": Route(get=SIGNED_IN, kwargs=no_kwargs),
+    "healthz": Route(get=PUBLIC, kwargs=no_kwargs, head=False),
+    "catalog:list": Route(get=SIGNED_IN, kwargs=no_kwargs, head=True),
     "catalog:delete": Route(
-        get=Action.DELETE, post=Action.DELETE, data=lambda s: {"confirm": "confirm"}, writes=True
+        get=Action.DELETE,
+        post=Action.DELETE,
+        data=lambda s: {"confirm": "confirm"},
+        writes=True,
+        head=False,
     ),
     "catalog:create": Route(
-        get=SIGNED_IN, post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form, writes=True
+        get=SIGNED_IN,
+        post=SIGNED_IN,
+        kwargs=no_kwargs,
+        data=new_model_form,
+        writes=True,
+        head=False,
     ),
     "catalog:preview": Route(post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form),
-    "catalog:detail": Route(get=Action.VIEW),
-    "catalog:edit": Route(get=Action.EDIT, post=Action.EDIT, data=edit_model_form, writes=True),
+    "catalog:detail": Route(
+        get=Action.VIEW,
+        head=True,
+        # Unlike the downloads, which audit and count a GET only: reported, left as it is.
+        head_writes="counts the view (once per user, model and day), as a GET does",
+    ),
+    "catalog:edit": Route(
+        get=Action.EDIT, post=Action.EDIT, data=edit_model_form, writes=True, head=False
+    ),
     "catalog:edit_preview": Route(post=Action.EDIT, data=edit_model_form),
-    "catalog:avatar": Route(get=Action.VIEW, kwargs=model_with_avatar),
-    "audit:model_activity": Route(get=Action.MANAGE_SHARING),
-    "versions:tab": Route(get=Action.VIEW),
+    "catalog:avatar": Route(get=Action.VIEW, kwargs=model_with_avatar, head=True),
+    "audit:model_activity": Route(get=Action.MANAGE_SHARING, head=False),
+    "versions:tab": Route(get=Action.VIEW, head=True),
     "versions:create": Route(
         get=Action.EDIT,
         post=Action.EDIT,
         data=lambda s: {"name": "v7", "status": "created"},
         writes=True,
+        head=False,
     ),
-    "versions:detail": Route(get=Action.VIEW, kwargs=version_ref),
+    "versions:detail": Route(get=Action.VIEW, kwargs=version_ref, head=True),
     "versions:edit": Route(
-        get=Action.EDIT, post=Action.EDIT, kwargs=version_ref, data=version_form, writes=True
+        get=Action.EDIT,
+        post=Action.EDIT,
+        kwargs=version_ref,
+        data=version_form,
+        writes=True,
+        head=False,
     ),
     "versions:delete": Route(post=Action.DELETE, kwargs=version_ref, writes=True),
     "versions:delete_file": Route(
@@ -212,16 +254,17 @@ ROUTES = {
         writes=True,
     ),
     "versions:upload": Route(post=Action.UPLOAD, kwargs=version_ref, data=upload_form, writes=True),
-    "versions:file": Route(get=Action.DOWNLOAD, kwargs=file_ref),
-    "versions:zip": Route(get=Action.DOWNLOAD, kwargs=version_ref),
+    "versions:file": Route(get=Action.DOWNLOAD, kwargs=file_ref, head=True),
+    "versions:zip": Route(get=Action.DOWNLOAD, kwargs=version_ref, head=True),
     "versions:model_download": Route(
-        get=Action.DOWNLOAD, kwargs=lambda s: sample_version(s) and model_ref(s)
+        get=Action.DOWNLOAD, kwargs=lambda s: sample_version(s) and model_ref(s), head=True
     ),
     "sharing:tab": Route(
         get=Action.VIEW,
         post=Action.MANAGE_SHARING,
         data=lambda s: {"email": "new-colleague@acme.test", "role": "editor"},
         writes=True,
+        head=False,
     ),
     "sharing:change": Route(
         post=Action.MANAGE_SHARING,
@@ -235,6 +278,7 @@ ROUTES = {
         kwargs=lambda s: {"token": s.token},
         data=lambda s: {"password1": "a-long-new-password", "password2": "a-long-new-password"},
         writes=True,
+        head=False,
     ),
 }
 
@@ -396,3 +440,295 @@ def test_post_without_csrf_token_is_refused(scene, key):
     response = send(client, "POST", path, data)
     assert response.status_code == 403
     assert database_state() == before
+
+
+# HEAD ---------------------------------------------------------------------------------------
+# A route that answers HEAD (`head=True`) gives every caller GET's access decision, with the
+# same status as the GET and no body; any other route answers 405, after the sign-in check
+# of the middleware (a signed-out caller is sent to sign in unless the route is public).
+# Django's test client drops a HEAD body as web servers (gunicorn) do: the "no body" check
+# states the contract the client sees.
+
+
+def body_of(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def head_refusal(identity, route) -> str:
+    public = PUBLIC in (route.get, route.post)
+    return "sign in" if identity == "anonymous" and not public else "405"
+
+
+def assert_refused(response, want, before):
+    """A refused request: the answer `want` names, and the database as it was."""
+    if want == "sign in":
+        assert is_sign_in_redirect(response)
+    elif want == "403":
+        assert response.status_code == 403
+        assert "403.html" in [t.name for t in response.templates]
+    elif want == "405":
+        assert response.status_code == 405
+        assert "HEAD" not in response["Allow"]
+    else:
+        assert want == "404"
+        assert response.status_code == 404
+    assert database_state() == before
+
+
+# Routes without a GET that answer any method (set_language) are left to their reason.
+HEAD_CASES = [
+    pytest.param(key, identity, id=f"{key}-HEAD-{identity}")
+    for key, route in ROUTES.items()
+    if route.get or not route.any_method
+    for identity in IDENTITIES
+]
+
+
+def test_every_route_with_a_get_states_whether_it_answers_head():
+    unstated = sorted(k for k, r in ROUTES.items() if r.get and r.head is None)
+    assert not unstated, f"Routes that must state head=True or head=False: {unstated}"
+    stray = sorted(k for k, r in ROUTES.items() if not r.get and r.head is not None)
+    assert not stray, f"Routes without a GET cannot answer HEAD like one: {stray}"
+    stray = sorted(k for k, r in ROUTES.items() if r.head_writes and not r.head)
+    assert not stray, f"head_writes on routes that refuse HEAD: {stray}"
+
+
+@pytest.mark.parametrize(("key", "identity"), HEAD_CASES)
+def test_matrix_head(scene, key, identity):
+    route = ROUTES[key]
+    client = client_as(scene, identity)
+    path, _ = prepare(key, route, scene)
+    before = database_state()
+    response = client.head(path)
+    assert body_of(response) == b""
+    if not route.head:
+        assert_refused(response, head_refusal(identity, route), before)
+        return
+    want = expected(identity, route.get)
+    if want != "allowed":
+        assert_refused(response, want, before)
+    else:
+        assert 200 <= response.status_code < 400
+        assert not is_sign_in_redirect(response)
+        assert (database_state() != before) == bool(route.head_writes), route.head_writes
+    assert client.get(path).status_code == response.status_code
+
+
+# Variants ---------------------------------------------------------------------------------
+# Other shapes of a request to a declared route: the htmx fragments, the file browser's
+# folders, the browser uploader's raw body. Each gets the access decision of its route's
+# plain request (ROUTES[route].access(method)) for every caller; an allowed caller gets the
+# answer the variant names. POSTs carry the CSRF token in the X-CSRFToken header, as htmx
+# (hx-headers on <body>) and the uploader send it, through a client that checks it.
+
+FRAGMENT = "fragment"  # a piece of a page for htmx to swap in: no <html>
+PAGE = "page"  # a whole page
+JSON = "json"
+
+CSRF_TOKEN = "matrixcsrftokenmatrixcsrftoken42"  # a 32-character secret, as in the cookie
+SAMPLE_TITLE = "pipeline-demo-0412"  # the sample model's title (tests/conftest.py)
+RAW_UPLOAD_PATH = "raw/matrix.bin"
+
+
+def htmx(target=None, **more) -> dict:
+    """The headers htmx sends: HX-Request, and HX-Target when the target has an id."""
+    headers = {"HX-Request": "true", **more}
+    if target:
+        headers["HX-Target"] = target
+    return headers
+
+
+@dataclass(frozen=True)
+class Variant:
+    method: str = "GET"
+    headers: dict = field(default_factory=dict)
+    query: str = ""
+    # The raw request body (bytes), sent with `content_type`; None: the route's form `data`.
+    body: Callable | None = None
+    content_type: str = ""
+    # What an allowed caller gets: FRAGMENT, PAGE or JSON.
+    answer: str = FRAGMENT
+    # (who, text) pairs: an allowed caller's answer holds `text` exactly when `who` (an access,
+    # or a set of identities) covers the caller; so a fragment shows what the role may see
+    # and nothing more.
+    shows: tuple = ()
+    # An allowed request must change the database (else it must change nothing, files
+    # included).
+    writes: bool = False
+
+
+# Keyed (route key as in ROUTES, what differs from the plain request).
+VARIANTS = {
+    ("catalog:list", "htmx list-results"): Variant(
+        headers=htmx("list-results"),
+        query="?q=pipeline",
+        shows=((SIGNED_IN, 'id="list-results"'), (Action.VIEW, SAMPLE_TITLE)),
+    ),
+    ("catalog:list", "htmx history restore"): Variant(
+        headers=htmx("list-results", **{"HX-History-Restore-Request": "true"}),
+        answer=PAGE,
+        shows=((Action.VIEW, SAMPLE_TITLE),),
+    ),
+    ("catalog:preview", "htmx live preview"): Variant(
+        method="POST",
+        headers=htmx("preview"),
+        shows=((SIGNED_IN, "preview-label"), (SIGNED_IN, "matrix-new-model")),
+    ),
+    ("catalog:edit_preview", "htmx live preview"): Variant(
+        method="POST",
+        headers=htmx("preview"),
+        shows=((Action.EDIT, "preview-label"), (Action.EDIT, "matrix-renamed")),
+    ),
+    ("versions:detail", "folder"): Variant(
+        query="?path=weights/",
+        answer=PAGE,
+        shows=((Action.VIEW, 'aria-current="page">weights<'), (Action.DELETE, "/delete-file/")),
+    ),
+    ("versions:detail", "htmx file-browser"): Variant(
+        headers=htmx("file-browser"),
+        shows=((Action.VIEW, 'id="file-browser"'), (Action.VIEW, ">weights/<")),
+    ),
+    ("versions:detail", "htmx file-browser folder"): Variant(
+        headers=htmx("file-browser"),
+        query="?path=weights/",
+        shows=(
+            (Action.VIEW, 'id="file-browser"'),
+            (Action.VIEW, 'aria-current="page">weights<'),
+            (Action.DOWNLOAD, "/files/weights/model.bin"),
+            (Action.DELETE, "/delete-file/"),
+        ),
+    ),
+    ("versions:upload", "raw body"): Variant(
+        method="POST",
+        body=lambda s: b"raw matrix bytes",
+        content_type="application/octet-stream",
+        headers={"X-Upload-Path": quote(RAW_UPLOAD_PATH), "Accept": "application/json"},
+        answer=JSON,
+        shows=((Action.UPLOAD, f'"path": "{RAW_UPLOAD_PATH}"'),),
+        writes=True,
+    ),
+    ("sharing:tab", "htmx panel"): Variant(
+        headers=htmx("sharing-panel"),
+        shows=((Action.VIEW, 'id="sharing-panel"'), (Action.MANAGE_SHARING, "share-add")),
+    ),
+    ("sharing:tab", "htmx e-mail hint"): Variant(
+        headers=htmx("email-hint"),
+        query="?check=1&email=new-colleague%40acme.test",
+        shows=(
+            (Action.MANAGE_SHARING, "No account has this address yet"),
+            # Without the right to share, the hint is not given: the panel comes back instead.
+            ({"editor", "viewer"}, 'id="sharing-panel"'),
+        ),
+    ),
+    ("sharing:tab", "htmx share"): Variant(
+        method="POST",
+        headers=htmx("sharing-panel"),
+        shows=(
+            (Action.MANAGE_SHARING, 'id="sharing-panel"'),
+            (Action.MANAGE_SHARING, "new-colleague@acme.test"),
+        ),
+        writes=True,
+    ),
+    ("sharing:change", "htmx role change"): Variant(
+        method="POST",
+        headers=htmx("sharing-panel"),
+        shows=((Action.MANAGE_SHARING, 'id="sharing-panel"'),),
+        writes=True,
+    ),
+}
+
+
+def variant_id(key) -> str:
+    return f"{key[0]}[{key[1]}]"
+
+
+def test_every_variant_names_a_declared_route_and_method():
+    routes = project_routes()
+    gone = sorted(
+        variant_id(key) for key in VARIANTS if key[0] not in routes or key[0] not in ROUTES
+    )
+    assert not gone, f"Variants of routes the URLconf or the matrix does not have: {gone}"
+    undeclared = sorted(
+        f"{variant_id(key)} {variant.method}"
+        for key, variant in VARIANTS.items()
+        if variant.method not in ROUTES[key[0]].methods
+    )
+    assert not undeclared, f"Variants of a method their route does not declare: {undeclared}"
+
+
+def covers(identity, who) -> bool:
+    if isinstance(who, set):
+        return identity in who
+    return expected(identity, who) == "allowed"
+
+
+def storage_state() -> list:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def send_variant(scene, identity, key, variant, csrf=True):
+    route = ROUTES[key[0]]
+    client = client_as(scene, identity, enforce_csrf_checks=variant.method == "POST")
+    path, data = prepare(key[0], route, scene)
+    if variant.query:
+        path += ("&" if "?" in path else "?") + variant.query.removeprefix("?")
+    headers = dict(variant.headers)
+    if variant.method == "POST" and csrf:
+        client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_TOKEN
+        headers["X-CSRFToken"] = CSRF_TOKEN
+    before = database_state(), storage_state()
+    if variant.method == "GET":
+        response = client.get(path, headers=headers)
+    elif variant.body is not None:
+        body = variant.body(scene)
+        response = client.post(path, body, content_type=variant.content_type, headers=headers)
+    else:
+        response = client.post(path, data, headers=headers)
+    return response, before
+
+
+VARIANT_CASES = [
+    pytest.param(key, identity, id=f"{variant_id(key)}-{key_variant.method}-{identity}")
+    for key, key_variant in VARIANTS.items()
+    for identity in IDENTITIES
+]
+
+
+@pytest.mark.parametrize(("key", "identity"), VARIANT_CASES)
+def test_matrix_variant(scene, key, identity):
+    variant = VARIANTS[key]
+    want = expected(identity, ROUTES[key[0]].access(variant.method))
+    response, before = send_variant(scene, identity, key, variant)
+    after = database_state(), storage_state()
+    text = body_of(response).decode()
+    if want != "allowed":
+        assert_refused(response, want, before[0])
+        assert after == before
+        assert not [shown for _, shown in variant.shows if shown in text]
+        return
+    assert 200 <= response.status_code < 400, text[:1000]
+    assert not is_sign_in_redirect(response)
+    if variant.answer == JSON:
+        assert response["Content-Type"] == "application/json"
+    else:
+        assert response["Content-Type"].startswith("text/html")
+        assert ("<html" in text) == (variant.answer == PAGE), text[:300]
+    for who, shown in variant.shows:
+        assert (shown in text) == covers(identity, who), (who, shown)
+    if variant.writes:
+        assert after[0] != before[0]
+    else:
+        assert after == before
+
+
+POST_VARIANTS = [
+    pytest.param(key, id=variant_id(key)) for key, v in VARIANTS.items() if v.method == "POST"
+]
+
+
+@pytest.mark.parametrize("key", POST_VARIANTS)
+def test_variant_post_without_csrf_token_is_refused(scene, key):
+    response, before = send_variant(scene, "owner", key, VARIANTS[key], csrf=False)
+    assert response.status_code == 403
+    assert (database_state(), storage_state()) == before
