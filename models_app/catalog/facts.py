@@ -18,8 +18,6 @@ from django.db.models import Expression, F, TextField
 
 from models_app.tags.models import Tag
 
-from .models import AIModel
-
 
 def table(model) -> str:
     """The quoted table name of a model class, for the SQL of a fact."""
@@ -57,7 +55,8 @@ class TagsOf(Correlated):
         super().__init__(output_field=TextField())
 
     def sql_for(self, connection) -> str:
-        through, tags = table(AIModel.tags.through), table(Tag)
+        # AIModel.tags's table, reached from the tag's side: models.py imports this module.
+        through, tags = table(Tag.models.through), table(Tag)
         rows = (
             f'FROM {through} mt JOIN {tags} t ON t."id" = mt."tag_id" '
             'WHERE mt."aimodel_id" = {id}'

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from models_app.access.visibility import visible, visible_ids
 from models_app.tags.models import Tag, TagCategory
 
+from .facts import card_facts
 from .links import model_url
 from .search import MAX_QUERY_LENGTH, fold
 
@@ -38,8 +39,6 @@ class AIModelQuerySet(models.QuerySet):
     def with_card_facts(self, user=None):
         """Annotates what a card or a table row shows beyond the model's own columns
         (`facts.card_facts`), in the same query however many rows it has."""
-        from .facts import card_facts
-
         return self.annotate(**card_facts(user))
 
     def search(self, query: str):

@@ -181,3 +181,54 @@ def test_removing_a_share_in_the_admin_is_audited(root, model, viewer):
     _change(root, model, shares=rows)
     assert not Share.objects.filter(pk=share.pk).exists()
     assert AuditEvent.objects.get(action=AuditAction.UNSHARED).details["email"] == viewer.email
+
+
+def test_a_share_added_in_the_admin_takes_share_adds_path(root, model, acme, monkeypatch):
+    from models_app.sharing import services as sharing_services
+
+    locked = []
+    real_lock = sharing_services._lock_model
+    monkeypatch.setattr(
+        sharing_services, "_lock_model", lambda m: locked.append(m.pk) or real_lock(m)
+    )
+    bob = UserFactory(email="bob@acme.test", tenant=acme)
+    rows = [{"id": "", "user": bob.pk, "role": Role.EDITOR}]
+    response = _change(root, model, shares=rows)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert locked == [model.pk]
+    share = Share.objects.get(model=model, user=bob)
+    assert (share.role, share.invited_by.email) == (Role.EDITOR, "root@acme.test")
+    event = AuditEvent.objects.get(action=AuditAction.SHARED)
+    assert event.details == {"email": "bob@acme.test", "role": "editor", "via": "admin"}
+
+
+def test_the_admin_refuses_to_share_a_model_with_its_owner(root, model, owner):
+    rows = [{"id": "", "user": owner.pk, "role": Role.VIEWER}]
+    response = _change(root, model, shares=rows)
+    assert response.status_code == 200
+    assert "always has full access" in response.content.decode()
+    assert not Share.objects.filter(model=model).exists()
+
+
+def test_an_invitation_added_in_the_admin_is_e_mailed_and_audited(root, model, mailoutbox):
+    from models_app.sharing.models import Invitation
+
+    url = reverse("admin:sharing_invitation_add")
+    data = {"model": model.pk, "email": "New@Example.test", "role": Role.VIEWER}
+    response = root.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.status) == ("new@example.test", "pending")
+    assert mailoutbox[0].to == ["new@example.test"]
+    assert "/invitations/" in mailoutbox[0].body
+    event = AuditEvent.objects.get(action=AuditAction.INVITED)
+    assert event.details == {"email": "new@example.test", "role": "viewer", "via": "admin"}
+
+
+def test_the_admin_does_not_invite_an_address_that_has_an_account(root, model, stranger):
+    url = reverse("admin:sharing_invitation_add")
+    data = {"model": model.pk, "email": stranger.email, "role": Role.VIEWER}
+    response = root.post(url, data)
+    assert response.status_code == 200
+    assert "has an account" in response.content.decode()
+    assert not Share.objects.filter(user=stranger).exists()
