@@ -5,16 +5,17 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
-    """200 `ok` when the database and the storage answer (SPEC §9); 503 naming what did not."""
+    """200 `ok` when the database and the storage answer (SPEC §9); 503 naming what did not.
+    Load balancers probe with HEAD: it runs the same checks (the server drops the body)."""
     failed = []
     try:
         with connection.cursor() as cursor:

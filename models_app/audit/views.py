@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from models_app.access.roles import Action
 from models_app.catalog.lookups import model_by_ref
@@ -10,7 +10,7 @@ from .models import AuditEvent
 EVENTS_PER_PAGE = 25
 
 
-@require_GET
+@require_safe
 def model_activity_view(request, ref):
     """The model's audit trail, newest first, for the people who manage it."""
     model = model_by_ref(request, Action.MANAGE_SHARING, ref=ref)

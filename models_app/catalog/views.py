@@ -13,7 +13,6 @@ from models_app.access.caller import caller_of
 from models_app.access.downloads import allowlist_exempt
 from models_app.access.roles import Action
 from models_app.access.rules import can
-from models_app.htmx import swaps
 
 from .avatars import keep_token
 from .cards import avatar_url, card_for, preview_card
@@ -66,9 +65,9 @@ def _written(form, write):
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def model_create_view(request):
-    if request.method == "GET":
+    if request.method != "POST":
         return _form_page(request, ModelEditForm(owner=request.user))
     form = ModelEditForm(request.POST, request.FILES, owner=request.user)
     if form.is_valid():
@@ -88,10 +87,10 @@ def _edit_form(request, model, *data) -> ModelEditForm:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def model_edit_view(request, ref):
     model = model_by_ref(request, Action.EDIT, ref=ref)
-    if request.method == "GET":
+    if request.method != "POST":
         return _form_page(request, _edit_form(request, model), model)
     form = _edit_form(request, model, request.POST, request.FILES)
     if form.is_valid():
@@ -156,17 +155,21 @@ def model_preview_view(request, ref=None):
 @require_safe
 def model_detail_view(request, ref):
     model = model_by_ref(request, Action.VIEW, ref=ref)
-    model_record_view(model, request.user)
+    # A HEAD (a link checker, a prefetch) is nobody opening the page.
+    if request.method == "GET":
+        model_record_view(model, request.user)
     return model_page(request, model, "card", "catalog/model_detail.html")
 
 
 @require_safe
-@vary_on_headers("HX-Request", "HX-Target")
+@vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
 def model_list_view(request):
     """Cards or a compact table of the models the user can see (S-20…S-27, S-50, S-60); as
     the user types or changes a filter, htmx asks for the results alone."""
     context = list_context(request, model_list(request))
-    if swaps(request, "list-results"):
+    htmx = request.htmx
+    # A history restore (the back button) needs the whole page, whatever its target.
+    if htmx and htmx.target == "list-results" and not htmx.history_restore_request:
         return render(request, "catalog/_list_results.html", context)
     context["base_models"] = base_model_suggestions()
     return render(request, "catalog/model_list.html", context)
@@ -184,7 +187,7 @@ def _next_url(request, model) -> str:
     return url
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def model_delete_view(request, ref):
     """Deletes a model once the admin typed `confirm` (S-60…S-63); GET asks for it."""
     model = model_by_ref(request, Action.DELETE, ref=ref)

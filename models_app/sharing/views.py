@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.constants import DEFAULT_TAGS
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from models_app.access.caller import caller_of
 from models_app.access.roles import Action
@@ -17,7 +18,6 @@ from models_app.accounts.models import User, normalize_email
 from models_app.accounts.services import user_create
 from models_app.catalog.lookups import model_by_ref
 from models_app.catalog.modelpage import model_page_context
-from models_app.htmx import is_htmx
 
 from .forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
 from .models import Role
@@ -57,7 +57,7 @@ def _render(request, model, form=None, row_errors=None, notices=(), status=200):
         "notices": [(DEFAULT_TAGS[level], text) for level, text in notices],
         "home_tenant": model.owner.tenant,
     }
-    template = "sharing/_panel.html" if is_htmx(request) else "sharing/sharing.html"
+    template = "sharing/_panel.html" if request.htmx else "sharing/sharing.html"
     return render(request, template, context, status=status)
 
 
@@ -66,12 +66,10 @@ def _done(request, model, notices):
     forget_roles(model)
     if not can(request, model, Action.VIEW):
         messages.info(request, _("You no longer have access to “%(title)s”.") % {"title": model})
-        if is_htmx(request):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("catalog:list")
-            return response
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("catalog:list"))
         return redirect("catalog:list")
-    if is_htmx(request):
+    if request.htmx:
         return _render(request, model, notices=notices)
     for level, text in notices:
         messages.add_message(request, level, text)
@@ -88,13 +86,15 @@ def _email_hint(request, model):
     return render(request, "sharing/_email_hint.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
 def sharing_view(request, ref):
-    if request.method == "GET":
-        model = model_by_ref(request, Action.VIEW, ref=ref)
-        if "check" in request.GET and can(request, model, Action.MANAGE_SHARING):
-            return _email_hint(request, model)
-        return _render(request, model)
+    if request.method != "POST":
+        if "check" in request.GET:
+            # The hint belongs to the add form, which only those who manage sharing get; it
+            # tells whether an address has an account, so nobody else may ask for it.
+            return _email_hint(request, model_by_ref(request, Action.MANAGE_SHARING, ref=ref))
+        return _render(request, model_by_ref(request, Action.VIEW, ref=ref))
 
     model = model_by_ref(request, Action.MANAGE_SHARING, ref=ref)
     form = ShareAddForm(request.POST, model=model, actor=request.user)
@@ -146,6 +146,7 @@ def sharing_view(request, ref):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def share_change_view(request, ref, share):
     model = model_by_ref(request, Action.MANAGE_SHARING, ref=ref)
     email = normalize_email(share)
@@ -186,10 +187,10 @@ def share_change_view(request, ref, share):
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_signup_view(request, token):
     """The link of an invitation (S-34). No account yet: sign up with the invited address.
-    An account exists: its owner, signed in, accepts with a POST. A GET changes nothing."""
+    An account exists: its owner, signed in, accepts with a POST. A GET or HEAD changes nothing."""
     invitation = invitation_for_token(token)
     if invitation is None or invitation.status in ("revoked", "expired"):
         status = 404 if invitation is None else 410
@@ -232,9 +233,9 @@ def _invitation_accept(request, invitation):
     }
     if problem:
         signed_out = not request.user.is_authenticated
-        status = 200 if signed_out and request.method == "GET" else 403
+        status = 200 if signed_out and request.method != "POST" else 403
         return render(request, "sharing/invitation_accept.html", context, status=status)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "sharing/invitation_accept.html", context)
     try:
         invitation_accept(invitation, request.user)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from models_app.access.caller import caller_of
 from models_app.access.downloads import download_route
@@ -19,7 +20,6 @@ from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.catalog.lookups import model_by_ref
 from models_app.catalog.modelpage import model_page
-from models_app.htmx import swaps
 
 from . import blobs, downloads
 from .forms import VersionForm
@@ -56,10 +56,10 @@ def versions_tab_view(request, ref):
     return _page(request, model, "versions/versions_tab.html", versions=versions)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def version_create_view(request, ref):
     model = model_by_ref(request, Action.EDIT, ref=ref)
-    if request.method == "GET":
+    if request.method != "POST":
         form = VersionForm(initial={"name": next_version_name(model)})
         return _page(request, model, "versions/version_form.html", form=form)
     form = VersionForm(request.POST)
@@ -75,6 +75,7 @@ def version_create_view(request, ref):
 
 
 @require_safe
+@vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
 def version_detail_view(request, ref, name):
     model = model_by_ref(request, Action.VIEW, ref=ref)
     version = _version(model, name)
@@ -85,7 +86,9 @@ def version_detail_view(request, ref, name):
     if not folder_exists(version, folder):
         raise Http404(_("No such folder in this version."))
     listing = list_folder(version, folder)
-    if swaps(request, "file-browser"):
+    htmx = request.htmx
+    # A history restore (the back button) needs the whole page, whatever its target.
+    if htmx and htmx.target == "file-browser" and not htmx.history_restore_request:
         return render(
             request,
             "versions/_file_browser.html",
@@ -100,11 +103,11 @@ def version_detail_view(request, ref, name):
     return _page(request, model, "versions/version_detail.html", version=version, listing=listing)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def version_edit_view(request, ref, name):
     model = model_by_ref(request, Action.EDIT, ref=ref)
     version = _version(model, name)
-    if request.method == "GET":
+    if request.method != "POST":
         initial = {
             "name": version.name,
             "status": version.status,

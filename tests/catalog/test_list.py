@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.utils.cache import has_vary_header
 
 from models_app.sharing.models import Role
 from tests.factories import AIModelFactory, ShareFactory, TagFactory
@@ -373,6 +374,14 @@ def test_htmx_asks_for_the_results_alone(client_for, owner, model):
     assert titles(response) == ["pipeline-demo-0412"]
     assert "<html" not in html and 'id="list-filters"' not in html
     assert "HX-Request" in response["Vary"]
+
+
+def test_the_page_and_its_results_vary_on_the_htmx_headers(client_for, owner, model):
+    """A cache must not hand the results section out for the page, or the page for it."""
+    client = client_for(owner)
+    for response in (client.get("/models/"), client.get("/models/", **HTMX_RESULTS)):
+        for header in ("HX-Request", "HX-Target", "HX-History-Restore-Request"):
+            assert has_vary_header(response, header), header
 
 
 def test_the_back_button_gets_the_whole_page(client_for, owner, model):

@@ -39,6 +39,13 @@ def test_a_refused_visit_counts_nothing(client_for, stranger, model):
     assert views_of(model) == 0
 
 
+def test_a_head_counts_nothing(client_for, owner, model):
+    response = client_for(owner).head(model.get_absolute_url())
+    assert response.status_code == 200
+    assert views_of(model) == 0
+    assert not ModelView.objects.exists()
+
+
 def test_the_card_shows_the_views(client_for, owner, viewer, model):
     client_for(viewer).get(model.get_absolute_url())
     assert "1 view" in client_for(owner).get("/models/").content.decode()

@@ -303,6 +303,15 @@ def test_signed_in_invitee_sees_an_accept_button_and_nothing_changes(
     assert stranger_role(model, stranger) is None
 
 
+def test_a_head_from_the_signed_in_invitee_accepts_nothing(
+    client_for, link_for_stranger, model, stranger
+):
+    response = client_for(stranger).head(link_for_stranger)
+    assert response.status_code == 200
+    assert stranger_role(model, stranger) is None
+    assert Invitation.objects.get().status == "pending"
+
+
 def test_signed_in_invitee_accepts_with_a_post(client_for, link_for_stranger, model, stranger):
     response = client_for(stranger).post(link_for_stranger)
     assert response.status_code == 302

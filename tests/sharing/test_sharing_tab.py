@@ -1,4 +1,5 @@
 import pytest
+from django.utils.cache import has_vary_header
 
 from models_app.audit.models import AuditAction, AuditEvent
 from models_app.sharing.models import Invitation, Role, Share
@@ -116,10 +117,17 @@ def test_live_check_is_quiet_for_a_colleague(client_for, owner, model, stranger)
     assert "tenant-warning" not in response.content.decode()
 
 
-def test_live_check_is_not_offered_to_viewers(client_for, viewer, model, outsider):
-    response = client_for(viewer).get(sharing_url(model), {"check": "1", "email": outsider.email})
+@pytest.mark.parametrize("person", ["viewer", "editor"])
+def test_live_check_is_refused_to_those_who_cannot_share(request, client_for, model, person):
+    """They never get the add form, so neither its hint nor the panel comes back."""
+    outsider = request.getfixturevalue("outsider")
+    client = client_for(request.getfixturevalue(person))
+    response = client.get(
+        sharing_url(model), {"check": "1", "email": outsider.email}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 403
     assert "tenant-warning" not in response.content.decode()
-    assert rows(response) >= 2
+    assert rows(response) == 0
 
 
 def test_htmx_add_answers_with_the_panel_and_a_notice(client_for, owner, model, stranger):
@@ -295,6 +303,26 @@ def test_htmx_removing_oneself_redirects_the_browser_to_the_list(client_for, adm
         change_url(model, admin_member.email), {"remove": "1"}, HTTP_HX_REQUEST="true"
     )
     assert response["HX-Redirect"] == "/models/"
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", sharing_url, {}),
+        ("get", sharing_url, {"check": "1", "email": "someone@acme.test"}),
+        ("post", sharing_url, {"email": "someone@acme.test", "role": "viewer"}),
+        ("post", lambda model: change_url(model, "viewer@acme.test"), {"role": "editor"}),
+    ],
+    ids=["tab", "e-mail hint", "share", "change"],
+)
+def test_answers_vary_on_hx_request(client_for, owner, model, viewer, htmx, method, url, data):
+    """Each answers htmx with the panel and a browser with the page or a redirect: a cache
+    must keep them apart."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = getattr(client_for(owner), method)(url(model), data, headers=headers)
+    assert response.status_code in (200, 302)
+    assert has_vary_header(response, "HX-Request")
 
 
 def test_change_is_post_only(client_for, owner, model, viewer):

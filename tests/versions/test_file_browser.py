@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.cache import has_vary_header
 
 from .conftest import upload_multipart
 
@@ -63,6 +64,15 @@ def test_htmx_request_gets_only_the_browser(filled, client_for, owner):
     html = response.content.decode()
     assert html.startswith('<div id="file-browser"')
     assert rows(html) == ["artifacts/tokenizer/", "artifacts/model.bin"]
+
+
+def test_the_page_and_the_browser_vary_on_the_htmx_headers(filled, client_for, owner):
+    """A cache must not hand the file browser out for the page, or the page for it."""
+    client = client_for(owner)
+    fragment = {"HX-Request": "true", "HX-Target": "file-browser"}
+    for response in (client.get(page_url(filled)), client.get(page_url(filled), headers=fragment)):
+        for header in ("HX-Request", "HX-Target", "HX-History-Restore-Request"):
+            assert has_vary_header(response, header), header
 
 
 def test_folders_have_real_links_beside_htmx(filled, client_for, owner):
