@@ -22,13 +22,13 @@ from .fields import (
     duplicate_title,
     title_taken,
 )
-from .models import AIModel, BaseModel
+from .models import AIModel, KnownBaseModel
 from .overview import sanitize_overview
 from .parameters import format_parameter_count
 
 
-@admin.register(BaseModel)
-class BaseModelAdmin(admin.ModelAdmin):
+@admin.register(KnownBaseModel)
+class KnownBaseModelAdmin(admin.ModelAdmin):
     list_display = ["name", "model_count"]
     search_fields = ["name"]
 

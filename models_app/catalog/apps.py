@@ -8,9 +8,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from .declarations import declare
-        from .models import BaseModel
+        from .models import KnownBaseModel
         from .suggestions import forget_base_model_suggestions
 
         declare()
         for signal in (post_save, post_delete):
-            signal.connect(forget_base_model_suggestions, sender=BaseModel)
+            signal.connect(forget_base_model_suggestions, sender=KnownBaseModel)

@@ -13,7 +13,7 @@ from .links import model_url
 from .search import MAX_QUERY_LENGTH, fold
 
 
-class BaseModel(models.Model):
+class KnownBaseModel(models.Model):
     """A known foundation model offered as a suggestion (S-3); editable in the admin."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)

@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from models_app.tags.models import Tag, TagCategory
 
-from .models import AIModel, BaseModel
+from .models import AIModel, KnownBaseModel
 
 MAX_SUGGESTIONS_PER_CATEGORY = 200
 
@@ -37,7 +37,7 @@ def base_model_suggestions() -> list[str]:
     change through the ORM clears the copy of the process that made it at once."""
     names = cache.get(BASE_MODELS_CACHE_KEY)
     if names is None:
-        names = list(BaseModel.objects.values_list("name", flat=True))
+        names = list(KnownBaseModel.objects.values_list("name", flat=True))
         cache.set(BASE_MODELS_CACHE_KEY, names, BASE_MODELS_CACHE_SECONDS)
     return names
 

@@ -1,6 +1,6 @@
 """The file browser of a version (S-33): one folder level at a time, folders sized by sum."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from .models import ModelVersion, VersionFile
@@ -13,7 +13,6 @@ class Folder:
     size_bytes: int = 0
     files_count: int = 0
     modified_at: datetime | None = None
-    is_folder: bool = field(default=True, init=False)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from models_app.catalog.models import BaseModel
+from models_app.catalog.models import KnownBaseModel
 from models_app.catalog.suggestions import BASE_MODELS_CACHE_KEY
 
 
@@ -15,12 +15,12 @@ def datalist_names(client) -> str:
 def test_a_new_base_model_is_suggested_at_once(client_for, owner):
     client = client_for(owner)
     assert 'value="Falcon-40B"' not in datalist_names(client)
-    BaseModel.objects.create(name="Falcon-40B")
+    KnownBaseModel.objects.create(name="Falcon-40B")
     assert '<option value="Falcon-40B">' in datalist_names(client)
 
 
 def test_a_deleted_base_model_is_no_longer_suggested(client_for, owner):
-    base = BaseModel.objects.create(name="Falcon-40B")
+    base = KnownBaseModel.objects.create(name="Falcon-40B")
     client = client_for(owner)
     assert '<option value="Falcon-40B">' in datalist_names(client)
     base.delete()
@@ -33,7 +33,7 @@ def test_the_suggestions_are_read_once_for_many_pages(client_for, owner, model):
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/models/").content.decode()
     assert "pipeline-demo-0412" in html
-    assert not [q for q in queries.captured_queries if "catalog_basemodel" in q["sql"]]
+    assert not [q for q in queries.captured_queries if "catalog_knownbasemodel" in q["sql"]]
 
 
 def test_suggestions_read_before_the_change_commits_are_dropped_at_commit(
@@ -41,6 +41,6 @@ def test_suggestions_read_before_the_change_commits_are_dropped_at_commit(
 ):
     client = client_for(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        BaseModel.objects.create(name="Falcon-40B")
+        KnownBaseModel.objects.create(name="Falcon-40B")
         cache.set(BASE_MODELS_CACHE_KEY, ["stale"])  # another thread refilled it meanwhile
     assert '<option value="Falcon-40B">' in datalist_names(client)

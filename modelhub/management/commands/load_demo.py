@@ -127,9 +127,12 @@ DEMO_MODELS = [
 
 class Command(BaseCommand):
     help = (
-        "Create the demo tenant (Acme AI), three users (alice, bob, carol @acme.test), six "
-        "models owned by alice and shared with bob (viewer) and carol (editor), then print how "
-        "to sign in. Safe to run again: only what is missing is created."
+        "Create the demo tenant (Acme AI), three users (alice, bob, carol @acme.test) and six "
+        "models owned by alice, each with a version or two of small real files, shared with "
+        "bob (viewer) and carol (editor); then print how to sign in. Models, shares, versions "
+        "and files are written through the services as alice's own actions, so the same rules "
+        "apply and the audit log records them (via load_demo). Safe to run again: only what is "
+        "missing is created."
     )
 
     def add_arguments(self, parser):

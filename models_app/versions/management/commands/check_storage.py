@@ -12,8 +12,9 @@ class Command(BaseCommand):
     help = (
         "Compare the database with the storage: files whose object is missing, and objects "
         "no file refers to (orphans). With --repair, orphans are deleted and the records of "
-        "missing objects are removed (sizes recomputed). Orphans newer than --grace-hours are "
-        "left alone: an upload in progress writes its object before its record."
+        "missing objects are removed, each noted in the audit log (sizes recomputed). Orphans "
+        "newer than --grace-hours are left alone: an upload in progress writes its object "
+        "before its record."
     )
 
     def add_arguments(self, parser):

@@ -25,7 +25,10 @@ class Command(BaseCommand):
     help = (
         "Import a local folder as a version of a model (SPEC §10). The model is found by "
         "reference or by the owner's title, and created if missing; the version is created "
-        "unless it exists, in which case files with the same path are replaced."
+        "unless it exists, in which case files with the same path are replaced. Nothing is "
+        "saved if a file cannot be stored, and a link to a file outside the folder is refused. "
+        "The import acts as --owner: a model or version it creates and every file it stores "
+        "are recorded in the audit log as theirs (via import_model)."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -35,7 +38,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The folder to import (every file below it).")
         parser.add_argument("--model", required=True, help="The model's reference (uuid) or title.")
-        parser.add_argument("--owner", required=True, help="The owner's e-mail address.")
+        parser.add_argument(
+            "--owner",
+            required=True,
+            help="E-mail of the user the import acts as: the owner of a model it creates, "
+            "whose titles --model is looked up among.",
+        )
         parser.add_argument("--version", dest="version_name", default="", help="Default: v{n}.")
 
     def handle(self, path, model, owner, version_name, **options):
