@@ -65,7 +65,6 @@ def download_route(find_model):
             return view(request, *args, model=model, **kwargs)
 
         guarded.download_route = True
-        guarded.finds_model_with = find_model
         return guarded
 
     return decorate
