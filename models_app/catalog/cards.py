@@ -28,7 +28,7 @@ class ModelCard:
     is_preview: bool = False
     dated: bool = True
     actions: frozenset = frozenset()
-    menu: list = field(default_factory=list)
+    menu: str = ""
 
     @property
     def parameter_size(self) -> str:

@@ -70,6 +70,13 @@ def declare() -> None:
             _("Delete"),
             order=90,
             action=Action.DELETE,
-            template="catalog/_card_menu_delete.html",
+            url_name="catalog:delete",
+            danger=True,
+            returns_here=True,
+            # Read by the list's delete dialog (static/js/model_list.js).
+            attrs=lambda card: {
+                "data-delete-url": card.delete_url,
+                "data-delete-title": card.model.title,
+            },
         )
     )

@@ -57,11 +57,11 @@ class ModelList:
     menu_disabled: str
 
 
-def _card(model: AIModel, user, menu_entries) -> ModelCard:
+def _card(model: AIModel, user, menu_entries, next_param: str) -> ModelCard:
     if hasattr(model, "my_role"):
         remember_role(model, user, model.my_role)
     card = card_from_facts(model, model, actions=allowed_actions(user, model))
-    card.menu = card_menu(card, menu_entries)
+    card.menu = card_menu(card, menu_entries, next_param)
     return card
 
 
@@ -141,8 +141,14 @@ def model_list(request) -> ModelList:
     page = paginator.get_page(requested)
     page.object_list = list(page.object_list)
     menu_disabled, menu_entries = card_menu_parts(request)
-    cards = [_card(m, user, menu_entries) for m in page.object_list]
+    next_param = _next_param(request)
+    cards = [_card(m, user, menu_entries, next_param) for m in page.object_list]
     return ModelList(filterset, page, cards, menu_disabled)
+
+
+def _next_param(request) -> str:
+    """`next=` this list page, for links that come back to it (the delete page)."""
+    return urlencode({"next": request.get_full_path()})
 
 
 def query_without(params, *names, **changes) -> str:
@@ -218,7 +224,7 @@ def list_context(request, listing: ModelList) -> dict:
         "filter_inputs": filter_inputs(filterset),
         "sort_options": [(key, str(label)) for key, (label, _) in SORTS.items()],
         "menu_disabled": listing.menu_disabled,
-        "next_param": urlencode({"next": request.get_full_path()}),
+        "next_param": _next_param(request),
         "page_sizes": PAGE_SIZES,
         "page_size": filterset.page_size,
         "ignored": filterset.ignored(),

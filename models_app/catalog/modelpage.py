@@ -14,8 +14,12 @@ Every page of one model renders through `model_page()`; no app edits another's t
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.forms.utils import flatatt
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from models_app.access.roles import Action
 from models_app.access.rules import allowed_actions
@@ -54,7 +58,8 @@ class Operation:
 class MenuEntry:
     """An item of a card's ⋮ menu. With `url_name` (a route taking `ref`) it is a link for
     the cards whose caller may `action`; without, it is shown disabled with `unavailable`.
-    `template` draws it instead (given `card`), e.g. the delete dialog's trigger."""
+    `returns_here`: the link carries `next`, the list page to come back to; `attrs(card)`:
+    more attributes of the link (the delete dialog reads its own from there)."""
 
     key: str
     label: str | Promise
@@ -62,7 +67,9 @@ class MenuEntry:
     action: Action | None = None
     url_name: str = ""
     unavailable: str | Promise = ""
-    template: str = ""
+    danger: bool = False
+    returns_here: bool = False
+    attrs: Callable | None = None
 
 
 _tabs: dict[str, Tab] = {}
@@ -182,19 +189,29 @@ def model_page(request, model, tab: str, template: str, *, status: int = 200, **
 def card_menu_parts(request) -> tuple[str, list[MenuEntry]]:
     """The ⋮ menu as the list draws it: the disabled entries rendered once for the page, and
     the entries each card shows when its caller may use them."""
-    from django.template.loader import render_to_string
-
     entries = menu_entries()
-    disabled = [entry for entry in entries if not entry.url_name and not entry.template]
-    usable = [entry for entry in entries if entry.url_name or entry.template]
+    disabled = [entry for entry in entries if not entry.url_name]
+    usable = [entry for entry in entries if entry.url_name]
     html = render_to_string("catalog/_card_menu_disabled.html", {"entries": disabled}, request)
     return html, usable
 
 
-def card_menu(card: ModelCard, usable: list[MenuEntry]) -> list[tuple[MenuEntry, str]]:
-    """The entries of one card its caller may use, with their links."""
-    return [
-        (entry, model_url(entry.url_name, card.model) if entry.url_name else "")
-        for entry in usable
-        if entry.action is None or entry.action in card.actions
-    ]
+def card_menu(card: ModelCard, usable: list[MenuEntry], next_param: str) -> str:
+    """The links of one card's menu its caller may use. Built here rather than in a template
+    loop: a list page draws dozens of cards."""
+    items = []
+    for entry in usable:
+        if entry.action is not None and entry.action not in card.actions:
+            continue
+        url = model_url(entry.url_name, card.model)
+        items.append(
+            format_html(
+                '<li><a class="menu-item{}" href="{}" data-menu-entry="{}"{}>{}</a></li>',
+                " menu-danger" if entry.danger else "",
+                f"{url}?{next_param}" if entry.returns_here else url,
+                entry.key,
+                flatatt(entry.attrs(card)) if entry.attrs else "",
+                entry.label,
+            )
+        )
+    return mark_safe("".join(items))  # noqa: S308 — each item is built by format_html

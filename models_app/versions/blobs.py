@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 import posixpath
+import sys
 import uuid
 from datetime import datetime
 from functools import lru_cache
@@ -227,9 +228,14 @@ class S3Artifacts(Artifacts):
 
 @lru_cache(maxsize=1)
 def _artifacts_of(storage) -> Artifacts:
-    from storages.backends.s3 import S3Storage
+    return S3Artifacts(storage) if _is_s3(storage) else LocalArtifacts(storage)
 
-    return S3Artifacts(storage) if isinstance(storage, S3Storage) else LocalArtifacts(storage)
+
+def _is_s3(storage) -> bool:
+    """Whether the storage is django-storages' S3 backend, asked without importing it: that
+    import loads boto3 (about 16 MiB per worker) where only local files are used."""
+    s3 = sys.modules.get("storages.backends.s3")
+    return s3 is not None and isinstance(storage, s3.S3Storage)
 
 
 def artifacts() -> Artifacts:

@@ -66,3 +66,25 @@ def test_s3_keys_are_relative_to_the_storage_location(s3, settings):
     assert read("artifacts/m/one", 3, 4) == DATA[3:7]
     blobs.artifacts().delete_quietly("artifacts/m/one")
     assert s3.keys() == ["artifacts/m/outside"]
+
+
+def test_local_storage_does_not_load_boto3(tmp_path):
+    """boto3 costs each worker about 16 MiB: only a hub on S3 should pay for it."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django, sys; django.setup()\n"
+        "from models_app.versions.blobs import artifacts\n"
+        "print(type(artifacts()).__name__, 'boto3' in sys.modules)\n"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "modelhub.settings", "MODELHUB_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(  # noqa: S603 — this interpreter, a fixed script
+        [sys.executable, "-c", script],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["LocalArtifacts", "False"]
