@@ -122,7 +122,9 @@ def logging_config(log_format: str, level: str, gunicorn: bool = False) -> dict:
             },
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        # axes says "running handler" at INFO on every failed sign-in; its warnings (each
+        # failure, each lockout) are what an operator needs.
+        "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
     }
     if gunicorn:
         config["loggers"].update(

@@ -4,6 +4,7 @@ Defaults run on one machine with SQLite and local files; production sets DATABAS
 the S3 variables, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and MODELHUB_HTTPS=1.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "axes",
     "models_app.accounts",
     "models_app.tags",
     "models_app.allowlist",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "models_app.access.downloads.ContentGuardMiddleware",
+    # Last, as django-axes asks: it turns a sign-in that ended in a lockout into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "modelhub.urls"
@@ -114,7 +118,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["models_app.accounts.backends.UserWithTenantBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its account or address is locked out, before the
+    # password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "models_app.accounts.backends.UserWithTenantBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -192,6 +201,45 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
 FILE_UPLOAD_TEMP_DIR = env.str("MODELHUB_UPLOAD_TEMP_DIR", default="") or None
 
 TRUSTED_PROXIES = env.list("MODELHUB_TRUSTED_PROXIES", default=[])
+
+# Sign-in throttling (django-axes) on /accounts/login/ and /admin/login/: 5 failed sign-ins
+# for one account, or from one client address, each less than 15 minutes after the one
+# before, lock that account or address out until 15 minutes after the last of them. Admins
+# lift a lockout by deleting its access attempt in the admin (Axes › Access attempts); a
+# password reset by e-mail lifts the account's.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "models_app.accounts.signin.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "models_app.allowlist.client.request_client_ip"
+AXES_LOCKOUT_CALLABLE = "models_app.accounts.signin.lockout_response"
+# Attempts refused during a lockout do not prolong it, so its end can be told to the person.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful sign-ins are not logged row by row (User.last_login keeps the latest).
+AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner on every command; axes still logs each failure (account and address
+# masked) and accounts.signin logs each lockout.
+AXES_VERBOSE = False
+
+# Rate limits per user or client address: (how many, per how many seconds). They count in the
+# "limits" cache below; a refused request answers 429 and says when to try again.
+RATE_LIMITS = {
+    "invitation": (20, 3600),  # invitation e-mails one user sends from the Sharing tab
+    "address_check": (60, 60),  # the Sharing tab's "has this address an account?" look-ups
+    "password_reset_email": (3, 3600),  # reset e-mails requested for one address
+    "password_reset_client": (10, 3600),  # reset requests from one client address
+    "password_change_failure": (5, 900),  # wrong current passwords on the change form
+}
+
+# The default cache is each process's memory (the base-model suggestions). Rate limits count
+# in a cache of their own: memory too unless MODELHUB_LIMITS_CACHE_URL names a shared one
+# (redis://host:6379/1, or dbcache://modelhub_limits after `manage.py createcachetable`), so
+# that several app processes count together.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": env.cache_url("MODELHUB_LIMITS_CACHE_URL", default="locmemcache://modelhub-limits"),
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -34,10 +34,12 @@ def _isolated_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with nothing cached (the base-model suggestions are)."""
-    from django.core.cache import cache
+    """Every test starts with nothing cached (the base-model suggestions are) and no rate
+    limit used (the "limits" cache)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

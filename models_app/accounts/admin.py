@@ -1,13 +1,18 @@
-from django.contrib import admin
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .forms import UserAdminChangeForm, UserAdminCreationForm
+from .forms import AdminSignInForm, UserAdminChangeForm, UserAdminCreationForm
 from .models import Tenant, TenantDomain, User
 from .services import tenant_for_email, user_joined
+
+# /admin/login/ is throttled like /accounts/login/ (django-axes, settings AXES_*).
+admin.site.login_form = AdminSignInForm
 
 
 class TenantDomainInline(admin.TabularInline):
@@ -74,9 +79,24 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["tenant"]
     form = UserAdminChangeForm
     add_form = UserAdminCreationForm
+    actions = ["lift_sign_in_lockout"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_models=Count("owned_models"))
+
+    @admin.action(description=_("Lift the sign-in lockout of the selected users"))
+    def lift_sign_in_lockout(self, request, queryset):
+        """Forgets the failed sign-ins counted against these accounts (django-axes); those
+        counted against a client address stay, under Axes › Access attempts."""
+        users = list(queryset)
+        for user in users:
+            axes_reset(username=user.email)
+        text = ngettext(
+            "Failed sign-ins of %(count)d user forgotten: the account is not locked out.",
+            "Failed sign-ins of %(count)d users forgotten: the accounts are not locked out.",
+            len(users),
+        )
+        self.message_user(request, text % {"count": len(users)}, messages.SUCCESS)
 
     @admin.display(description=_("models owned"), ordering="_models")
     def model_count(self, obj):

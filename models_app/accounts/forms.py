@@ -1,11 +1,29 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User, normalize_email
+from .signin import is_locked_out, lockout_problem
 
 
-class SignInForm(AuthenticationForm):
+class ThrottledSignInMixin:
+    """A sign-in refused or locked out by the throttle says so, and until when, instead of
+    “wrong password”."""
+
+    def clean_username(self):
+        return normalize_email(self.cleaned_data["username"])
+
+    def get_invalid_login_error(self):
+        if is_locked_out(self.request):
+            credentials = {"username": self.cleaned_data.get("username", "")}
+            return forms.ValidationError(
+                lockout_problem(self.request, credentials), code="locked_out"
+            )
+        return super().get_invalid_login_error()
+
+
+class SignInForm(ThrottledSignInMixin, AuthenticationForm):
     """The field stays named `username` (SPEC §9) but holds the e-mail address."""
 
     username = forms.EmailField(
@@ -18,8 +36,9 @@ class SignInForm(AuthenticationForm):
         "inactive": _("This account is inactive."),
     }
 
-    def clean_username(self):
-        return normalize_email(self.cleaned_data["username"])
+
+class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    """The admin's sign-in (`admin.site.login_form`): the same throttle and lockout message."""
 
 
 def email_taken_problem(email: str, user: User | None = None) -> str | None:

@@ -7,7 +7,7 @@ from django.conf import settings
 from .match import Address, client_address
 from .parse import parse_allowlist
 
-__all__ = ["Address", "request_client_address", "trusted_proxies"]
+__all__ = ["Address", "request_client_address", "request_client_ip", "trusted_proxies"]
 
 
 def trusted_proxies():
@@ -26,3 +26,10 @@ def request_client_address(request) -> Address | None:
         request.META.get("HTTP_X_FORWARDED_FOR"),
         trusted_proxies(),
     )
+
+
+def request_client_ip(request) -> str | None:
+    """The same address as text: what sign-in throttling (django-axes) counts failures by, so
+    a forged X-Forwarded-For cannot dodge it."""
+    address = request_client_address(request)
+    return str(address) if address is not None else None

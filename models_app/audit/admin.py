@@ -29,7 +29,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "action", "actor_email", "model_link", "address", "summary"]
     list_filter = ["action", ModelStateFilter, "created_at"]
-    search_fields = ["actor_email", "model_title", "model_ref", "address"]
+    # details__email: the address a share, an invitation or a sign-in lockout was about.
+    search_fields = ["actor_email", "details__email", "model_title", "model_ref", "address"]
     search_help_text = _("E-mail, model title, model reference or address.")
     date_hierarchy = "created_at"
     readonly_fields = [

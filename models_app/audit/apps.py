@@ -7,6 +7,8 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
+        from axes.signals import user_locked_out
+
         from models_app.access.downloads import download_refused
         from models_app.access.roles import Action
         from models_app.catalog.modelpage import Tab, register_tab
@@ -25,3 +27,4 @@ class AuditConfig(AppConfig):
         )
         model_changed.connect(receivers.record_model_change, dispatch_uid="audit.model")
         download_refused.connect(receivers.record_download_refusal, dispatch_uid="audit.refusal")
+        user_locked_out.connect(receivers.record_sign_in_lockout, dispatch_uid="audit.lockout")

@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     FILE_DELETED = "file_deleted", _("File deleted")
     DOWNLOADED = "downloaded", _("Downloaded")
     DOWNLOAD_REFUSED = "download_refused", _("Download refused by the allowlist")
+    SIGN_IN_LOCKED_OUT = "sign_in_locked_out", _("Sign-in locked out")
 
 
 # Labels for the detail keys the apps record; an unknown key is shown as it is.
@@ -40,6 +41,8 @@ DETAIL_LABELS = {
     "files": _("files"),
     "zip": _("as a zip"),
     "via": _("via"),
+    "failures": _("failed sign-ins"),
+    "page": _("page"),
 }
 SIZE_KEYS = {"size"}
 ROLE_KEYS = {"role", "previous"}
