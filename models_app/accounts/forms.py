@@ -1,8 +1,18 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserChangeForm,
+)
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .limits import rate_limit, try_again_text
 from .models import User, normalize_email
 from .signin import is_locked_out, lockout_problem
 
@@ -39,6 +49,58 @@ class SignInForm(ThrottledSignInMixin, AuthenticationForm):
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
     """The admin's sign-in (`admin.site.login_form`): the same throttle and lockout message."""
+
+
+def _plain_password_help(form) -> None:
+    """The new password's rules as a sentence, not Django's HTML list."""
+    form.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Choosing a new password through a reset link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """A signed-in user changes their password. Wrong current passwords are limited
+    (RATE_LIMITS["password_change_failure"]): a session left open is no way to guess it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+        self.throttled = False
+
+    def clean_old_password(self):
+        limit = rate_limit("password_change_failure")
+        wait = limit.wait(self.user.pk)
+        if not wait:
+            try:
+                return super().clean_old_password()
+            except forms.ValidationError:
+                wait = limit.take(self.user.pk)
+                if not wait:
+                    raise
+        self.throttled = True
+        raise forms.ValidationError(
+            gettext("Too many wrong current passwords.") + " " + try_again_text(wait),
+            code="throttled",
+        )
+
+
+class ResetRequestForm(PasswordResetForm):
+    """The address to send a reset link to. Whether an account has it is never told."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return normalize_email(self.cleaned_data["email"])
 
 
 def email_taken_problem(email: str, user: User | None = None) -> str | None:
