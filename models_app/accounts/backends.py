@@ -15,3 +15,8 @@ class UserWithTenantBackend(ModelBackend):
         except get_user_model().DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+# The backend a session records when a view signs a user in itself (`login(request, user,
+# backend=SESSION_BACKEND)`): the throttle's backend in AUTHENTICATION_BACKENDS only refuses.
+SESSION_BACKEND = f"{UserWithTenantBackend.__module__}.{UserWithTenantBackend.__qualname__}"

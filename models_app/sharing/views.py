@@ -14,12 +14,14 @@ from django_htmx.http import HttpResponseClientRedirect
 from models_app.access.caller import caller_of
 from models_app.access.roles import Action
 from models_app.access.rules import allowed_actions, can, forget_roles
+from models_app.accounts.backends import SESSION_BACKEND
 from models_app.accounts.models import User, normalize_email
 from models_app.accounts.services import user_create
 from models_app.catalog.lookups import model_by_ref
 from models_app.catalog.modelpage import model_page_context
 
 from .forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
+from .limits import address_check_refusal, invitation_refusal
 from .models import Role
 from .services import (
     NoAccess,
@@ -81,9 +83,21 @@ def _email_hint(request, model):
     email = normalize_email(request.GET.get("email", ""))
     context = {"email": email, "valid": "@" in email and "." in email.rpartition("@")[2]}
     if context["valid"]:
+        # Only an answer tells anything, so only an address that gets one is counted.
+        refusal = address_check_refusal(request.user)
+        if refusal is not None:
+            hint = render(request, "sharing/_email_hint.html", {"refusal": refusal})
+            return _refused(hint, refusal)
         context["outside"] = outside_tenant(model, email)
         context["has_account"] = User.objects.filter(email=email).exists()
     return render(request, "sharing/_email_hint.html", context)
+
+
+def _refused(response, refusal):
+    """A rate-limited answer: 429, and when to come back."""
+    response.status_code = 429
+    response["Retry-After"] = str(refusal.wait)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -101,6 +115,10 @@ def sharing_view(request, ref):
     if not form.is_valid():
         return _render(request, model, form=form, status=400)
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+    refusal = invitation_refusal(request.user, email)
+    if refusal is not None:
+        form.add_error("email", refusal.message)
+        return _refused(_render(request, model, form=form), refusal)
     try:
         added = share_add(model, email, role, caller_of(request))
     except SharingError as exc:
@@ -214,7 +232,7 @@ def invitation_signup_view(request, token):
             form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
         )
-        login(request, user)
+        login(request, user, backend=SESSION_BACKEND)
         messages.success(request, _("Welcome to ModelHub, %(email)s.") % {"email": user.email})
         return redirect(invitation.model)
     status = 400 if request.method == "POST" else 200

@@ -149,6 +149,18 @@ def upload_form(scene):
     return {"files": SimpleUploadedFile("extra.bin", b"more"), "paths": "extra.bin"}
 
 
+def password_reset_link(scene):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    owner = scene.users["owner"]
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(owner.pk)),
+        "token": default_token_generator.make_token(owner),
+    }
+
+
 @dataclass(frozen=True)
 class Route:
     """One route: the access each method needs (None: the method is refused with 405)."""
@@ -193,6 +205,30 @@ ROUTES = {
         data=lambda s: {"username": s.users["owner"].email, "password": PASSWORD},
     ),
     "logout": Route(post=SIGNED_IN, kwargs=no_kwargs),
+    "password_change": Route(
+        get=SIGNED_IN,
+        post=SIGNED_IN,
+        kwargs=no_kwargs,
+        data=lambda s: {
+            "old_password": PASSWORD,
+            "new_password1": "a-long-new-password",
+            "new_password2": "a-long-new-password",
+        },
+        writes=True,
+        head=True,
+    ),
+    "password_change_done": Route(get=SIGNED_IN, kwargs=no_kwargs, head=True),
+    "password_reset": Route(
+        get=PUBLIC,
+        post=PUBLIC,
+        kwargs=no_kwargs,
+        data=lambda s: {"email": s.users["owner"].email},
+        head=True,
+    ),
+    "password_reset_done": Route(get=PUBLIC, kwargs=no_kwargs, head=True),
+    # A valid link moves its token into the session and redirects, whatever the method.
+    "password_reset_confirm": Route(get=PUBLIC, post=PUBLIC, kwargs=password_reset_link, head=True),
+    "password_reset_complete": Route(get=PUBLIC, kwargs=no_kwargs, head=True),
     "set_language": Route(
         post=PUBLIC,
         kwargs=no_kwargs,
