@@ -82,3 +82,45 @@ def test_every_demo_model_has_a_version_with_real_files(db):
         assert model.storage_bytes == sum(
             VersionFile.objects.filter(version__model=model).values_list("size_bytes", flat=True)
         )
+
+
+def test_a_demo_domain_owned_by_another_tenant_stops_with_what_clashes(db, capsys):
+    from django.core.management import ManagementUtility
+
+    from models_app.accounts.services import tenant_create
+
+    tenant_create("Acme Corp", ["acme.test"])
+    before = counts()
+    for _ in range(2):  # and again: still a clear stop, still nothing written
+        with pytest.raises(SystemExit) as stopped:
+            ManagementUtility(["manage.py", "load_demo"]).execute()
+        assert stopped.value.code == 1
+        assert counts() == before
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert "IntegrityError" not in error
+    assert "The e-mail domain acme.test belongs to the tenant “Acme Corp”" in error
+    assert "Nothing was loaded." in error
+
+
+def test_the_rule_names_the_clash_only_when_there_is_one(db):
+    from modelhub.management.commands.load_demo import demo_tenant_problem
+    from models_app.accounts.services import tenant_create
+
+    assert demo_tenant_problem() is None
+    other = tenant_create("Acme Corp", ["acme.test"])
+    assert "“Acme Corp”" in demo_tenant_problem()
+    other.name = "Acme AI"  # renamed as the message suggests: the demo loads into it
+    other.save()
+    assert demo_tenant_problem() is None
+
+
+def test_a_tenant_renamed_to_the_demo_tenant_takes_the_demo_twice(db):
+    from models_app.accounts.services import tenant_create
+
+    tenant_create("Acme AI", ["acme.test"])
+    load_demo()
+    before = counts()
+    assert before["Tenant"] == 1 and before["User"] == 3
+    load_demo()
+    assert counts() == before

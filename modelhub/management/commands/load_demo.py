@@ -12,10 +12,10 @@ import json
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from models_app.access.caller import Caller
-from models_app.accounts.models import Tenant, User
+from models_app.accounts.models import Tenant, TenantDomain, User
 from models_app.accounts.services import tenant_create, user_create
 from models_app.catalog.models import AIModel
 from models_app.catalog.parameters import parse_parameter_count
@@ -147,6 +147,9 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as exc:
             raise CommandError("Password rejected: " + " ".join(exc.messages)) from exc
+        problem = demo_tenant_problem()
+        if problem:
+            raise CommandError(problem)
         with transaction.atomic():
             counts = self._load(password)
         # Files go to storage, so versions are made outside the transaction, each whole or not.
@@ -165,9 +168,12 @@ class Command(BaseCommand):
 
     def _load(self, password) -> dict:
         counts = {"users": 0, "models": 0, "shares": 0, "existing": 0}
-        tenant = Tenant.objects.filter(name=DEMO_TENANT).first() or tenant_create(
-            DEMO_TENANT, [DEMO_DOMAIN]
-        )
+        tenant = Tenant.objects.filter(name=DEMO_TENANT).first()
+        if tenant is None:
+            try:
+                tenant = tenant_create(DEMO_TENANT, [DEMO_DOMAIN])
+            except IntegrityError as exc:  # the domain was taken since the check
+                raise CommandError(demo_tenant_problem() or str(exc)) from exc
         users = {}
         for email, name in DEMO_USERS:
             user = User.objects.filter(email=email).first()
@@ -213,6 +219,22 @@ class Command(BaseCommand):
 
 
 DEMO_VERSION_STATUSES = ["archived", "deployed"]
+
+
+def demo_tenant_problem() -> str | None:
+    """Why the demo tenant cannot be made, or None: another tenant owns its e-mail domain. The
+    demo does not move into that tenant: it may be a real one."""
+    if Tenant.objects.filter(name=DEMO_TENANT).exists():
+        return None
+    owner = TenantDomain.objects.select_related("tenant").filter(domain=DEMO_DOMAIN).first()
+    if owner is None:
+        return None
+    return (
+        f"The e-mail domain {DEMO_DOMAIN} belongs to the tenant “{owner.tenant}”, but the demo "
+        f"makes its own tenant “{DEMO_TENANT}” with that domain for its users. Nothing was "
+        f"loaded. Remove {DEMO_DOMAIN} from “{owner.tenant}” (admin › Tenants) or rename that "
+        f"tenant to “{DEMO_TENANT}” to load the demo into it, or use another database."
+    )
 
 
 def _demo_files(title: str, number: int) -> list:
