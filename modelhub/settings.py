@@ -190,6 +190,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
 # Where those spilled uploads go (the system temporary folder when unset).
 FILE_UPLOAD_TEMP_DIR = env.str("MODELHUB_UPLOAD_TEMP_DIR", default="") or None
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "modelhub.uploads.TemporaryFileUploadHandler",
+]
 
 TRUSTED_PROXIES = env.list("MODELHUB_TRUSTED_PROXIES", default=[])
 
