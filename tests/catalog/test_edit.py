@@ -8,7 +8,6 @@ from models_app.catalog.models import AIModel
 from .images import image_upload
 from .test_create import form_data
 
-
 OVERVIEW_INPUT = re.compile(r'name="overview" id="overview-input" value="([^"]*)"')
 
 
