@@ -12,6 +12,8 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect, Stream
 from django.utils.http import content_disposition_header
 from zipstream import ZIP_STORED, ZipStream
 
+from models_app.hidden_characters import without_hidden_characters
+
 from . import blobs
 from .models import ModelVersion, VersionFile
 from .paths import file_name
@@ -117,7 +119,7 @@ def file_response(request, file: VersionFile):
 
 
 def zip_name(version: ModelVersion) -> str:
-    return f"{version.model.title}-{version.name}.zip"
+    return without_hidden_characters(f"{version.model.title}-{version.name}.zip")
 
 
 def zip_stream(version: ModelVersion) -> ZipStream:

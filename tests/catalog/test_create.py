@@ -277,3 +277,19 @@ def test_an_avatar_over_the_byte_limit_is_an_error_and_never_reaches_a_temporary
     assert set(errors(response)) == {"avatar"}
     assert 'value="kept title"' in response.content.decode()
     assert not AIModel.objects.exists()
+
+
+def test_a_title_with_a_text_direction_override_is_an_error_next_to_the_title(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(title="weights\u202efdp.exe"))
+    assert response.status_code == 400
+    assert errors(response)["title"] == [
+        "Control characters and characters that change the text direction are not allowed "
+        "(found U+202E)."
+    ]
+    assert not AIModel.objects.exists()
+
+
+def test_a_tag_with_a_control_character_is_an_error_next_to_its_field(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(tags_task="chat\x1b[31m"))
+    assert response.status_code == 400
+    assert "U+001B" in errors(response)["tags_task"][0]
