@@ -21,7 +21,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DATA_DIR = Path(env.str("MODELHUB_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o750, parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 HTTPS = env.bool("MODELHUB_HTTPS", default=False)
@@ -185,13 +185,20 @@ else:
     }
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Static files are public, and often collected by another user than the one serving them
+    # (a container's build step): readable by all, unlike FILE_UPLOAD_PERMISSIONS below.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 
 # Limits live here and nowhere else (SPEC §10, S-6).
 MAX_UPLOAD_BYTES = env.int("MODELHUB_MAX_UPLOAD_BYTES", default=100 * 1024**3)
 MAX_AVATAR_BYTES = env.int("MODELHUB_MAX_AVATAR_BYTES", default=5 * 1024**2)
-MAX_AVATAR_PIXELS = 40_000_000
+# Checked from the image's header, before any pixel is decoded: decoding costs memory and time
+# by the pixel (a 16-bit PNG of 40 megapixels took 310 MB and 2.4 s).
+MAX_AVATAR_SIDE = 4096
 AVATAR_THUMBNAIL_SIZE = 256
 MAX_ALLOWLIST_ENTRIES = 10
 # Request bodies beyond this spill to a temporary file instead of memory.
@@ -199,6 +206,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
 # Where those spilled uploads go (the system temporary folder when unset).
 FILE_UPLOAD_TEMP_DIR = env.str("MODELHUB_UPLOAD_TEMP_DIR", default="") or None
+# Stored files and their folders (local storage) are the app's and its group's only; Django's
+# default makes files readable by every user of the machine.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "modelhub.uploads.TemporaryFileUploadHandler",
+]
 
 TRUSTED_PROXIES = env.list("MODELHUB_TRUSTED_PROXIES", default=[])
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from models_app.allowlist.parse import normalize_allowlist
+from models_app.hidden_characters import refuse_hidden_characters
 
 from .models import AIModel
 from .overview import sanitize_overview
@@ -25,6 +26,7 @@ def clean_title(title: str) -> str:
     title = squeeze(title)
     if not title:
         raise ValidationError(_("A title is required."), code="required")
+    refuse_hidden_characters(title)
     if len(title) > MAX_TITLE_LENGTH or len(title_key(title)) > MAX_TITLE_KEY_LENGTH:
         raise ValidationError(_("This title is too long."), code="max_length")
     return title

@@ -81,7 +81,7 @@ class ModelEditForm(forms.Form):
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
         ),
-        help_text=_("PNG, JPEG, GIF or WebP, up to 5 MB."),
+        help_text=_("PNG, JPEG, GIF or WebP, up to 5 MB and 4096 × 4096 pixels."),
     )
     avatar_kept = forms.CharField(required=False, widget=forms.HiddenInput)
     remove_avatar = forms.BooleanField(label=_("Remove the avatar"), required=False)

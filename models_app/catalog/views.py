@@ -14,7 +14,7 @@ from models_app.access.downloads import allowlist_exempt
 from models_app.access.roles import Action
 from models_app.access.rules import can
 
-from .avatars import keep_token
+from .avatars import keep_token, receives_avatar
 from .cards import avatar_url, card_for, preview_card
 from .forms import TAG_FIELDS, ModelEditForm
 from .listing import list_context, model_list
@@ -66,6 +66,7 @@ def _written(form, write):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@receives_avatar
 def model_create_view(request):
     if request.method != "POST":
         return _form_page(request, ModelEditForm(owner=request.user))
@@ -88,6 +89,7 @@ def _edit_form(request, model, *data) -> ModelEditForm:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@receives_avatar
 def model_edit_view(request, ref):
     model = model_by_ref(request, Action.EDIT, ref=ref)
     if request.method != "POST":
@@ -121,6 +123,7 @@ def model_edit_view(request, ref):
 
 
 @require_POST
+@receives_avatar
 def model_preview_view(request, ref=None):
     """Renders the card for what the form holds now; saves nothing (S-14)."""
     model = model_by_ref(request, Action.EDIT, ref=ref) if ref else None

@@ -1,13 +1,26 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import Tag
-from .parsing import tag_key
+from .parsing import clean_tag_name, tag_key
+
+
+class TagAdminForm(forms.ModelForm):
+    """A tag's name follows the rules of a tag typed in a form."""
+
+    class Meta:
+        model = Tag
+        fields = ["category", "name"]
+
+    def clean_name(self):
+        return clean_tag_name(self.cleaned_data["name"])
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
     list_display = ["name", "category", "model_count"]
     list_filter = ["category"]
     search_fields = ["name"]

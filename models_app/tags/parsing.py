@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from models_app.folding import fold
+from models_app.hidden_characters import hidden_characters, hidden_characters_message
 
 MAX_TAG_LENGTH = 50
 MAX_TAGS_PER_CATEGORY = 20
@@ -13,6 +14,22 @@ MAX_TAGS_PER_CATEGORY = 20
 tag_key = fold
 
 
+def clean_tag_name(raw: str) -> str:
+    """One tag's name with its white space squeezed ("" for a blank one), or a ValidationError
+    saying why it cannot be a tag."""
+    name = " ".join((raw or "").split())
+    if len(name) > MAX_TAG_LENGTH or len(tag_key(name)) > 4 * MAX_TAG_LENGTH:
+        raise ValidationError(
+            _("“%(tag)s…” is longer than %(max)d characters.")
+            % {"tag": name[:20], "max": MAX_TAG_LENGTH},
+            code="max_length",
+        )
+    found = hidden_characters(name)
+    if found:
+        raise ValidationError(hidden_characters_message(found), code="hidden_characters")
+    return name
+
+
 def parse_tags(text: str, *, per_category: bool = True) -> list[str]:
     """Names in the order typed, blanks dropped, case-insensitive duplicates folded.
     `per_category` only words the limit: a version's tags (S-36) have no category."""
@@ -20,17 +37,12 @@ def parse_tags(text: str, *, per_category: bool = True) -> list[str]:
     seen: set[str] = set()
     problems: list[str] = []
     for raw in (text or "").split(","):
-        name = " ".join(raw.split())
+        try:
+            name = clean_tag_name(raw)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+            continue
         if not name:
-            continue
-        if len(name) > MAX_TAG_LENGTH or len(tag_key(name)) > 4 * MAX_TAG_LENGTH:
-            problems.append(
-                _("“%(tag)s…” is longer than %(max)d characters.")
-                % {"tag": name[:20], "max": MAX_TAG_LENGTH}
-            )
-            continue
-        if any(ord(ch) < 32 for ch in name):
-            problems.append(_("Tags may not contain control characters."))
             continue
         if tag_key(name) not in seen:
             seen.add(tag_key(name))

@@ -1,15 +1,19 @@
 from dataclasses import replace
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from models_app.access.caller import caller_of
 from models_app.catalog.admin import register_model_inline
+from models_app.tags.parsing import parse_tags
 
 from .models import ModelVersion, VersionFile
-from .services import file_delete, version_delete
+from .rules import clean_version_name
+from .services import file_delete, version_delete, version_update
 
 
 def _admin(request):
@@ -65,8 +69,35 @@ class VersionFileInline(admin.TabularInline):
     show_change_link = True
 
 
+class ModelVersionAdminForm(forms.ModelForm):
+    """The rules of the version form (`rules.py`, the tag parser): a name with `/` saved here
+    once made the model's pages answer 500."""
+
+    class Meta:
+        model = ModelVersion
+        fields = ["name", "status", "tags", "notes"]
+
+    def clean_name(self):
+        return clean_version_name(self.cleaned_data["name"])
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"] or []
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise forms.ValidationError(gettext('Give the tags as a list of names: ["fp16"].'))
+        return parse_tags(",".join(tags), per_category=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        others = ModelVersion.objects.filter(model_id=self.instance.model_id, name=name)
+        if name and others.exclude(pk=self.instance.pk).exists():
+            self.add_error("name", gettext("This model already has a version with this name."))
+        return cleaned
+
+
 @admin.register(ModelVersion)
 class ModelVersionAdmin(DeletesThroughServices, admin.ModelAdmin):
+    form = ModelVersionAdminForm
     list_display = ["model", "number", "name", "status", "size", "download_count", "created_at"]
     list_filter = ["status", "created_at"]
     list_select_related = ["model"]
@@ -77,6 +108,20 @@ class ModelVersionAdmin(DeletesThroughServices, admin.ModelAdmin):
     @admin.display(description=_("size"), ordering="size_bytes")
     def size(self, obj):
         return filesizeformat(obj.size_bytes)
+
+    def has_add_permission(self, request):
+        # A version belongs to a model and is made on its page (the model is read-only here).
+        return False
+
+    def save_model(self, request, obj, form, change):
+        version_update(
+            obj,
+            by=_admin(request),
+            name=obj.name,
+            status=obj.status,
+            tags=obj.tags,
+            notes=obj.notes,
+        )
 
     def delete_model(self, request, obj):
         version_delete(obj, by=_admin(request))

@@ -155,7 +155,7 @@ class LocalArtifacts(Artifacts):
     def upload_temp_dir(self) -> str:
         # On the media file system, so storing the upload is a rename.
         folder = Path(self.storage.path(".incoming"))
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS, parents=True, exist_ok=True)
         return str(folder)
 
     def all_keys(self) -> list[str]:

@@ -9,8 +9,11 @@ from functools import partial
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from zipstream import ZIP_STORED, ZipStream
+
+from models_app.hidden_characters import without_hidden_characters
 
 from . import blobs
 from .models import ModelVersion, VersionFile
@@ -51,6 +54,14 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end - start + 1
 
 
+def _content(response):
+    """Marks a response that hands out file content: the guard makes sure it passed the
+    download check, and no shared cache (a proxy, a CDN) keeps a copy for other people."""
+    response.hands_out_content = True
+    patch_cache_control(response, private=True)
+    return response
+
+
 def _count_when_complete(iterator, on_complete):
     yield from iterator
     if on_complete is not None:
@@ -67,9 +78,8 @@ def presigned_redirect(request, file: VersionFile, allowlist: str):
         return None
     disposition = content_disposition_header(True, file_name(file.path))
     response = HttpResponseRedirect(store.presigned_url(file.storage_key, disposition, seconds))
-    response.hands_out_content = True
     file_count_download(file.pk)
-    return response
+    return _content(response)
 
 
 def file_response(request, file: VersionFile):
@@ -112,12 +122,11 @@ def file_response(request, file: VersionFile):
     response["ETag"] = f'"{file.sha256}"'
     if byte_range:
         response["Content-Range"] = f"bytes {start}-{start + length - 1}/{size}"
-    response.hands_out_content = True
-    return response
+    return _content(response)
 
 
 def zip_name(version: ModelVersion) -> str:
-    return f"{version.model.title}-{version.name}.zip"
+    return without_hidden_characters(f"{version.model.title}-{version.name}.zip")
 
 
 def zip_stream(version: ModelVersion) -> ZipStream:
@@ -149,5 +158,4 @@ def zip_response(request, version: ModelVersion):
         )
     response["Content-Length"] = str(len(stream))
     response["Content-Disposition"] = content_disposition_header(True, zip_name(version))
-    response.hands_out_content = True
-    return response
+    return _content(response)

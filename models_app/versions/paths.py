@@ -5,7 +5,11 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-MAX_PATH_LENGTH = 1024
+MAX_PATH_LENGTH = 1024  # characters: the column's size
+# PostgreSQL keeps (version, path) unique with an index whose entries hold at most 2704 bytes.
+MAX_PATH_BYTES = 2048
+# One file or folder name on common file systems: export_version and unzipping write each name.
+MAX_NAME_BYTES = 255
 
 
 class InvalidPath(ValueError):
@@ -55,7 +59,7 @@ def _has_control(text: str) -> bool:
 
 def normalize_path(raw: str) -> str:
     """`a//b/./c` → `a/b/c` (NFC). Refuses `..`, absolute paths, backslashes, control
-    characters, empty names and over-long paths with an InvalidPath naming `raw`."""
+    characters, empty names, over-long paths and names with an InvalidPath naming `raw`."""
     if raw is None or not raw.strip():
         raise _refuse(raw or "", _("the path is empty"))
     if _has_control(raw):
@@ -75,6 +79,14 @@ def normalize_path(raw: str) -> str:
     if len(path) > MAX_PATH_LENGTH:
         raise _refuse(
             raw, _("the path is longer than %(max)d characters") % {"max": MAX_PATH_LENGTH}
+        )
+    if len(path.encode()) > MAX_PATH_BYTES:
+        raise _refuse(raw, _("the path is longer than %(max)d bytes") % {"max": MAX_PATH_BYTES})
+    if any(len(name.encode()) > MAX_NAME_BYTES for name in path.split("/")):
+        raise _refuse(
+            raw,
+            _("a file or folder name is longer than %(max)d bytes, which file systems refuse")
+            % {"max": MAX_NAME_BYTES},
         )
     return path
 

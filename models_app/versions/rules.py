@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from models_app.hidden_characters import refuse_hidden_characters
+
 NAME_PATTERN = re.compile(r"^[\w.+-]+\Z")
 RESERVED_NAMES = {"new", ".", ".."}
 MAX_NAME_LENGTH = 100
@@ -15,6 +17,7 @@ def clean_version_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         return ""
+    refuse_hidden_characters(name)
     if (
         len(name) > MAX_NAME_LENGTH
         or not NAME_PATTERN.match(name)

@@ -3,7 +3,6 @@ its temporary file, so storing it afterwards is one rename (local storage: the t
 file is made beside the media folder) or one streamed read (S3)."""
 
 import hashlib
-import os
 import tempfile
 
 from django.conf import settings
@@ -15,9 +14,13 @@ from . import blobs
 
 class _IncomingFile(TemporaryUploadedFile):
     def __init__(self, name, content_type, charset, content_type_extra, folder):
-        _, ext = os.path.splitext(name)
-        file = tempfile.NamedTemporaryFile(suffix=".upload" + ext, dir=folder)  # noqa: SIM115
+        # The temporary name owes nothing to the client's: Django's own borrows its extension,
+        # and a long one made creating the file fail (OSError: File name too long, a 500).
+        file = tempfile.NamedTemporaryFile(suffix=".upload", dir=folder)  # noqa: SIM115
         UploadedFile.__init__(self, file, name, content_type, 0, charset, content_type_extra)
+        # `name` is cut to 255 characters by Django; the default path is the name as sent, so
+        # a name too long to store is refused by the path rules instead of silently shortened.
+        self.client_name = name
 
 
 class HashingUploadHandler(FileUploadHandler):

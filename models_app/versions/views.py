@@ -240,7 +240,7 @@ def _upload_multipart(request, model, version):
             400,
         )
     try:
-        paths = normalize_paths(raw_paths or [f.name for f in files])
+        paths = normalize_paths(raw_paths or [f.client_name for f in files])
     except InvalidPath as exc:
         return _upload_error(request, model, version, str(exc), 400)
     for path, upload in zip(paths, files, strict=True):

@@ -19,9 +19,9 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def huge_png_header(width=30_000, height=30_000) -> SimpleUploadedFile:
+def huge_png_header(width=30_000, height=30_000, bit_depth=8) -> SimpleUploadedFile:
     """A tiny file whose header claims width × height pixels: a decompression bomb."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 1024)
     data = (
         b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")

@@ -257,3 +257,39 @@ def test_tag_suggestions_come_only_from_visible_models(client_for, owner, outsid
     html = client_for(owner).get(CREATE).content.decode()
     assert "my-visible-tag" in html
     assert "project-falcon-acquisition" not in html
+
+
+def test_an_avatar_over_the_byte_limit_is_an_error_and_never_reaches_a_temporary_file(
+    client_for, owner, settings, monkeypatch
+):
+    import tempfile
+
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("the avatar was written to a temporary file")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_temporary_file)
+    settings.MAX_AVATAR_BYTES = 1024**2
+    photo = SimpleUploadedFile("photo.png", b"\x89PNG" + b"\0" * (3 * 1024**2), "image/png")
+    # The avatar comes first in the body: the fields after it must still arrive.
+    response = client_for(owner).post(CREATE, {"avatar": photo, **form_data(title="kept title")})
+    assert response.status_code == 400
+    assert errors(response)["avatar"] == ["The image is 3.0\xa0MB; the limit is 1.0\xa0MB."]
+    assert set(errors(response)) == {"avatar"}
+    assert 'value="kept title"' in response.content.decode()
+    assert not AIModel.objects.exists()
+
+
+def test_a_title_with_a_text_direction_override_is_an_error_next_to_the_title(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(title="weights\u202efdp.exe"))
+    assert response.status_code == 400
+    assert errors(response)["title"] == [
+        "Control characters and characters that change the text direction are not allowed "
+        "(found U+202E)."
+    ]
+    assert not AIModel.objects.exists()
+
+
+def test_a_tag_with_a_control_character_is_an_error_next_to_its_field(client_for, owner):
+    response = client_for(owner).post(CREATE, form_data(tags_task="chat\x1b[31m"))
+    assert response.status_code == 400
+    assert "U+001B" in errors(response)["tags_task"][0]

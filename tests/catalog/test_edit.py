@@ -1,9 +1,14 @@
+import html
+import re
+
 import pytest
 
 from models_app.catalog.models import AIModel
 
 from .images import image_upload
 from .test_create import form_data
+
+OVERVIEW_INPUT = re.compile(r'name="overview" id="overview-input" value="([^"]*)"')
 
 
 def edit_url(model):
@@ -164,3 +169,15 @@ def test_admin_member_can_change_the_allowlist(client_for, admin_member, model):
     client_for(admin_member).post(edit_url(model), form_data(ip_whitelist="10.0.0.0/8", revision=1))
     model.refresh_from_db()
     assert model.ip_allowlist == "10.0.0.0/8"
+
+
+def test_overview_code_reads_the_same_after_saving_three_times(client_for, owner, model):
+    client = client_for(owner)
+    overview = "<p>See https://example.com</p><pre><code>x &lt; y &amp;&amp; z</code></pre>"
+    for revision in (1, 2, 3):
+        client.post(edit_url(model), form_data(overview=overview, revision=revision))
+        form_html = client.get(edit_url(model)).content.decode()
+        overview = html.unescape(OVERVIEW_INPUT.search(form_html).group(1))
+    page = client.get(model.get_absolute_url()).content.decode()
+    assert "<code>x &lt; y &amp;&amp; z</code>" in page
+    assert "&amp;lt;" not in page

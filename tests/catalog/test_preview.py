@@ -1,6 +1,6 @@
 from models_app.catalog.models import AIModel
 
-from .images import image_upload
+from .images import huge_png_header, image_upload
 from .test_create import form_data
 
 PREVIEW = "/models/preview/"
@@ -53,3 +53,16 @@ def test_preview_lists_what_must_be_fixed(client_for, owner):
 def test_preview_of_an_empty_form_does_not_nag(client_for, owner):
     html = client_for(owner).post(PREVIEW, {}).content.decode()
     assert "To fix before submitting" not in html
+
+
+def test_preview_refuses_a_huge_avatar_from_its_header(client_for, owner):
+    avatar = huge_png_header(width=5000, height=8000, bit_depth=16)
+    html = client_for(owner).post(PREVIEW, form_data(avatar=avatar)).content.decode()
+    assert "5000 × 8000 pixels" in html
+    assert "at most 4096 × 4096 pixels" in html
+
+
+def test_preview_refuses_an_avatar_over_the_byte_limit(client_for, owner, settings):
+    settings.MAX_AVATAR_BYTES = 1000
+    html = client_for(owner).post(PREVIEW, form_data(avatar=image_upload(size=(400, 400))))
+    assert "the limit is 1000" in html.content.decode()

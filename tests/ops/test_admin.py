@@ -241,3 +241,14 @@ def test_the_admin_does_not_invite_an_address_that_has_an_account(root, model, s
     assert response.status_code == 200
     assert "has an account" in response.content.decode()
     assert not Share.objects.filter(user=stranger).exists()
+
+
+def test_a_tag_added_in_the_admin_follows_the_tag_rules(root):
+    from models_app.tags.models import Tag
+
+    response = root.post(
+        reverse("admin:tags_tag_add"), {"category": "task", "name": "chat\u202eexe"}
+    )
+    assert response.status_code == 200
+    assert "(found U+202E)" in response.content.decode()
+    assert not Tag.objects.exists()

@@ -273,3 +273,35 @@ def test_s3_objects_are_stored_as_opaque_bytes(s3, client_for, owner, version):
     key = VersionFile.objects.get(path="x.html").storage_key
     head = default_storage.bucket.Object(default_storage._normalize_name(key)).get()
     assert head["ContentType"] == "application/octet-stream"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        ("get", "artifacts/model.bin", {}),
+        ("get", "artifacts/model.bin", {"Range": "bytes=0-9"}),
+        ("head", "artifacts/model.bin", {}),
+        ("get", None, {}),
+        ("head", None, {}),
+    ],
+)
+def test_downloads_are_for_the_caller_only_never_a_shared_cache(
+    stored, client_for, owner, method, path, headers
+):
+    url = file_url(stored, path) if path else zip_url(stored)
+    response = getattr(client_for(owner), method)(url, headers=headers)
+    assert response.status_code in (200, 206)
+    assert response["Cache-Control"] == "private"
+
+
+def test_the_model_download_is_for_the_caller_only(stored, client_for, owner, model):
+    response = client_for(owner).get(reverse("versions:model_download", kwargs={"ref": model.uuid}))
+    assert response["Cache-Control"] == "private"
+
+
+def test_a_presigned_redirect_is_for_the_caller_only(s3, client_for, owner, version, settings):
+    settings.S3_PRESIGNED_SECONDS = 120
+    upload_multipart(client_for(owner), version, {"config.json": CONFIG})
+    response = client_for(owner).get(file_url(version, "config.json"))
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "private"

@@ -82,3 +82,16 @@ def test_the_clash_names_the_path_under_the_file():
 
 def test_names_sharing_a_prefix_are_no_clash():
     assert normalize_paths(["a", "ab/c", "a.d/e"]) == ["a", "ab/c", "a.d/e"]
+
+
+def test_a_name_of_255_bytes_passes_and_one_more_is_refused():
+    assert normalize_path("dir/" + "名" * 85) == "dir/" + "名" * 85
+    with pytest.raises(InvalidPath, match="longer than 255 bytes"):
+        normalize_path("dir/" + "名" * 85 + "x")
+
+
+def test_a_path_over_2048_bytes_is_refused_though_under_1024_characters():
+    path = "/".join(["名" * 80] * 9)
+    assert len(path) < 1024
+    with pytest.raises(InvalidPath, match="longer than 2048 bytes"):
+        normalize_path(path)

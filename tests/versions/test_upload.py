@@ -1,9 +1,11 @@
+import io
+
 import pytest
 
 from models_app.catalog.models import AIModel
 from models_app.versions.models import ModelVersion, VersionFile
 
-from .conftest import file_url, sha256, upload_multipart, upload_raw
+from .conftest import file_url, sha256, upload_multipart, upload_raw, upload_url
 
 WEIGHTS = b"\x00\x01weights" * 5000
 CONFIG = b'{"hidden_size": 4096}'
@@ -308,3 +310,64 @@ def test_multipart_part_is_renamed_into_local_storage_not_copied(
     incoming = settings.MEDIA_ROOT / ".incoming"
     assert [source.startswith(str(incoming)) for source, _target in renames] == [True]
     assert list(incoming.iterdir()) == []
+
+
+LONG_EXTENSION = "weights." + "x" * 300
+
+
+def test_a_file_name_with_a_very_long_extension_is_stored_under_its_path(
+    backend, client_for, owner, version
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(owner).post(
+        upload_url(version),
+        {"files": [SimpleUploadedFile(LONG_EXTENSION, WEIGHTS)], "paths": ["weights.bin"]},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 201
+    assert VersionFile.objects.get().sha256 == sha256(WEIGHTS)
+
+
+def test_a_file_name_too_long_to_store_is_refused_with_the_reason(
+    backend, client_for, owner, version
+):
+    sent = io.BytesIO(WEIGHTS)
+    sent.name = LONG_EXTENSION  # a SimpleUploadedFile would cut its name to 255 characters
+    response = client_for(owner).post(
+        upload_url(version), {"files": [sent]}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert LONG_EXTENSION in error
+    assert "longer than 255 bytes" in error
+    assert backend.keys() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        (LONG_EXTENSION, "longer than 255 bytes"),
+        ("重み/" * 10 + "名" * 85 + "/" + "前" * 85 + ".bin", "longer than 255 bytes"),
+        ("/".join(["重みのファイル" * 12] * 9), "longer than 2048 bytes"),
+    ],
+)
+def test_raw_upload_of_a_path_the_server_cannot_store_is_refused(
+    backend, client_for, owner, version, path, reason
+):
+    response = upload_raw(client_for(owner), version, path, CONFIG)
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+    assert not VersionFile.objects.exists()
+
+
+def test_the_longest_path_the_rules_accept_is_stored(client_for, owner, version):
+    # Shuffled CJK does not compress: on PostgreSQL this is the index entry at its largest.
+    import random
+
+    letters = [chr(0x4E00 + i) for i in random.Random(11).sample(range(20000), 672)]
+    path = "/".join(["".join(letters[i : i + 84]) for i in range(0, 672, 84)] + ["b" * 24])
+    assert len(path.encode()) == 2048
+    response = upload_raw(client_for(owner), version, path, CONFIG)
+    assert response.status_code == 201
+    assert VersionFile.objects.get().path == path

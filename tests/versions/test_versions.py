@@ -231,3 +231,24 @@ def test_upload_model_button_only_for_uploaders(client_for, viewer, editor, mode
 
 def test_tab_needs_get(client_for, owner, model):
     assert client_for(owner).post(tab_url(model)).status_code == 405
+
+
+def test_a_version_name_with_a_text_direction_override_is_refused_naming_it(
+    client_for, owner, model
+):
+    response = new_version(client_for(owner), model, name="v1\u202eexe")
+    assert response.status_code == 400
+    assert "(found U+202E)" in response.content.decode()
+    assert not model.versions.exists()
+
+
+def test_a_zip_of_a_title_saved_before_the_rule_is_named_without_the_override(
+    client_for, owner, model
+):
+    AIModel.objects.filter(pk=model.pk).update(title="weights\u202epiz.exe")
+    VersionFactory(model=model, number=1, name="v1")
+    url = reverse("versions:zip", kwargs={"ref": model.uuid, "name": "v1"})
+    response = client_for(owner).get(url)
+    assert "\u202e" not in response["Content-Disposition"]
+    assert "%E2%80%AE" not in response["Content-Disposition"]
+    assert "weightspiz.exe-v1.zip" in response["Content-Disposition"]
