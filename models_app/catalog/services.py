@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from models_app.access import grants
 from models_app.tags.models import TagCategory
+from models_app.tags.parsing import clean_tag_names
 from models_app.tags.services import tags_get_or_create
 
 from .fields import clean_fields, duplicate_title, title_taken
@@ -43,6 +44,17 @@ class DuplicateTitle(ValidationError):
 # The fields a model's writers set: the edit form, the admin, commands and the API.
 FIELDS = ("title", "description", "base_model", "parameter_count", "ip_allowlist", "overview")
 EDITED_COLUMNS = [*FIELDS, "title_key", "owner", "avatar", "revision", "updated_at"]
+
+
+def _clean_tags(tags_by_category: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The tags through the tag rules, or a ValidationError on `tags`."""
+    unknown = set(tags_by_category) - set(TagCategory.values)
+    if unknown:
+        raise TypeError(f"unknown tag categories {sorted(unknown)}")
+    try:
+        return {category: clean_tag_names(names) for category, names in tags_by_category.items()}
+    except ValidationError as exc:
+        raise ValidationError({"tags": exc.error_list}) from exc
 
 
 def _set_tags(model: AIModel, tags_by_category: dict[str, list[str]]):
@@ -128,6 +140,8 @@ def model_save(
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise TypeError(f"model_save() got unknown fields {sorted(unknown)}")
+    if tags is not None:
+        tags = _clean_tags(tags)
     creating = model.pk is None
     # As stored before this write: the caller may have set the fields on `model` already.
     previous = (

@@ -31,12 +31,18 @@ def clean_tag_name(raw: str) -> str:
 
 
 def parse_tags(text: str, *, per_category: bool = True) -> list[str]:
-    """Names in the order typed, blanks dropped, case-insensitive duplicates folded.
+    """A comma-separated tags field as names (`clean_tag_names`)."""
+    return clean_tag_names((text or "").split(","), per_category=per_category)
+
+
+def clean_tag_names(raw_names, *, per_category: bool = True) -> list[str]:
+    """Names in the order given, blanks dropped, case-insensitive duplicates folded: the rule
+    for the forms (through `parse_tags`) and for the services given lists of names.
     `per_category` only words the limit: a version's tags (S-36) have no category."""
     names: list[str] = []
     seen: set[str] = set()
     problems: list[str] = []
-    for raw in (text or "").split(","):
+    for raw in raw_names:
         try:
             name = clean_tag_name(raw)
         except ValidationError as exc:

@@ -14,6 +14,7 @@ from models_app.access.caller import as_caller
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.catalog.models import AIModel
+from models_app.tags.parsing import clean_tag_names
 
 from . import blobs
 from .models import ModelVersion, VersionFile, VersionStatus
@@ -94,7 +95,7 @@ def version_create(
                 number=number,
                 name=name or next_version_name(model),
                 status=status,
-                tags=list(tags),
+                tags=clean_tag_names(tags, per_category=False),
                 notes=notes,
                 created_by=caller.user if caller.is_signed_in else None,
             )
@@ -110,7 +111,7 @@ def version_update(
 ) -> ModelVersion:
     version.name = clean_version_name(name) or version.name
     version.status = _checked_status(status)
-    version.tags = list(tags)
+    version.tags = clean_tag_names(tags, per_category=False)
     version.notes = notes
     version.updated_at = timezone.now()
     try:

@@ -293,3 +293,14 @@ def test_a_tag_with_a_control_character_is_an_error_next_to_its_field(client_for
     response = client_for(owner).post(CREATE, form_data(tags_task="chat\x1b[31m"))
     assert response.status_code == 400
     assert "U+001B" in errors(response)["tags_task"][0]
+
+
+def test_the_create_service_applies_the_tag_rules(owner):
+    from django.core.exceptions import ValidationError
+
+    from models_app.catalog.services import model_create
+
+    with pytest.raises(ValidationError) as caught:
+        model_create(by=owner, owner=owner, title="tagged", tags={"other": ["x" * 51]})
+    assert "tags" in caught.value.message_dict
+    assert not AIModel.objects.filter(title="tagged").exists()
