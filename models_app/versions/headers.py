@@ -231,6 +231,13 @@ class _GGUFParser:
             return text[:SHOWN_CHARS] + "…"
         return self.reader.read(length).decode("utf-8", errors="replace")
 
+    def skip_strings(self, count: int) -> None:
+        # A vocabulary is some 100 000 strings: this loop is the header's longest.
+        length_of = struct.Struct(self.order + self.count_format)
+        read, skip, size = self.reader.read, self.reader.skip, length_of.size
+        for _index in range(count):
+            skip(length_of.unpack(read(size))[0])
+
     def value(self, kind: int, keep: bool = True) -> str:
         if kind in _FIXED:
             value = self.unpack(_FIXED[kind][1])
@@ -246,14 +253,16 @@ class _GGUFParser:
         length = self.count()
         if length > MAX_ARRAY_ITEMS:
             raise UnreadableHeader(_("an array of the header is too long"))
-        shown = []
-        for index in range(length):
-            if kind in _FIXED and (index == SHOWN_ITEMS or not keep):
-                self.reader.skip((length - index) * struct.calcsize(self.order + _FIXED[kind][1]))
-                break
-            item = self.value(kind, keep=keep and index < SHOWN_ITEMS)
-            if keep and index < SHOWN_ITEMS:
-                shown.append(item)
+        shown_count = min(length, SHOWN_ITEMS) if keep else 0
+        shown = [self.value(kind) for _index in range(shown_count)]
+        rest = length - shown_count
+        if kind in _FIXED:
+            self.reader.skip(rest * struct.calcsize(self.order + _FIXED[kind][1]))
+        elif kind == _STRING:
+            self.skip_strings(rest)
+        else:
+            for _index in range(rest):
+                self.value(kind, keep=False)
         if not keep:
             return ""
         more = ", …" if length > SHOWN_ITEMS else ""

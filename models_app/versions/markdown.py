@@ -23,6 +23,9 @@ FRONT_MATTER_KEYS = {
     "tags": gettext_lazy("Tags"),
 }
 MAX_FRONT_MATTER = 64 * 1024
+# Sanitising costs about a second per 60 KB of HTML (bleach parses it whole): past this
+# many characters of Markdown only the beginning is rendered. READMEs are far shorter.
+RENDERED_CHARS = 128 * 1024
 MAX_LIST_ITEMS = 30
 MAX_VALUE_CHARS = 300
 
@@ -44,6 +47,8 @@ class MarkdownDocument:
     metadata: list[tuple[str, str]] = field(default_factory=list)
     # Why the front matter could not be read, or "".
     metadata_problem: str = ""
+    # Only the first RENDERED_CHARS were rendered.
+    shortened: bool = False
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:
@@ -92,6 +97,10 @@ def render_markdown(text: str) -> MarkdownDocument:
     """The document's HTML (sanitised) and its front matter's known keys."""
     front_matter, body = split_front_matter(text)
     rows, problem = read_front_matter(front_matter) if front_matter is not None else ([], "")
-    html = sanitize_overview(_markdown.render(body))
+    shortened = len(body) > RENDERED_CHARS
+    if shortened:
+        # At a paragraph break, so no block is cut in two.
+        body = body[: body.rfind("\n\n", 0, RENDERED_CHARS) + 1 or RENDERED_CHARS]
     # sanitize_overview leaves only the overview's tags and attributes.
-    return MarkdownDocument(html=mark_safe(html), metadata=rows, metadata_problem=problem)  # noqa: S308
+    html = mark_safe(sanitize_overview(_markdown.render(body)))  # noqa: S308
+    return MarkdownDocument(html=html, metadata=rows, metadata_problem=problem, shortened=shortened)

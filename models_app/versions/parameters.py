@@ -13,6 +13,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 from django.db.models import Q
 
@@ -32,13 +33,8 @@ def stored_parameter_count(key: str, path: str, size: int) -> int | None:
     `path` is no weight file or its header cannot be read (the upload stands either way)."""
     if weights_format(path) is None:
         return None
-    store = blobs.artifacts()
-
-    def fetch(start: int, length: int) -> bytes:
-        return b"".join(store.chunks(key, start, length))
-
     try:
-        return read_header(path, fetch, size).parameters
+        return read_header(path, partial(blobs.read_range, key), size).parameters
     except UnreadableHeader as exc:
         logger.info("no parameter count from %s: %s", path, exc)
     except Exception:

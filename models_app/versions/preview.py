@@ -49,7 +49,7 @@ class StorageUnavailable(Exception):
 def stored_bytes(file: VersionFile, start: int, length: int) -> bytes:
     """[start, start+length) of the file's object."""
     try:
-        return b"".join(blobs.artifacts().chunks(file.storage_key, start, length))
+        return blobs.read_range(file.storage_key, start, length)
     except Exception as exc:
         logger.exception("could not read %s of %s", file.storage_key, file)
         raise StorageUnavailable from exc
@@ -103,7 +103,7 @@ def csv_rows(text: str, delimiter: str, cut: bool) -> tuple[list[list[str]], boo
         for row in reader:
             if len(rows) > CSV_ROWS:
                 return rows, True
-            rows.append([cell for cell in row[:CSV_COLUMNS]])
+            rows.append(row[:CSV_COLUMNS])
     except csv.Error:
         return None
     return rows, cut
@@ -128,12 +128,8 @@ class Preview:
     note: str = ""
 
     @property
-    def renders(self) -> bool:
-        """Whether the file has a rendered view besides its raw text."""
-        return self.kind in ("markdown", "json", "csv")
-
-    @property
     def shows_text(self) -> bool:
+        """Whether the file is text, which "Show raw" shows as written."""
         return self.kind in ("markdown", "json", "csv", "text")
 
 

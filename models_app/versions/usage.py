@@ -39,6 +39,10 @@ def register_usage_snippet(key: str, builder: Callable) -> None:
     _builders[key] = builder
 
 
+def forget_usage_snippet(key: str) -> None:
+    _builders.pop(key, None)
+
+
 def _file_name(name: str) -> str:
     # A title may hold a slash, which curl's -o would take for a folder.
     return re.sub(r"[\\/]", "-", name)

@@ -246,3 +246,18 @@ def test_a_storage_failure_says_so(owner_client, version, monkeypatch):
     response = owner_client.get(preview_url(version, "config.json"))
     assert response.status_code == 503
     assert "could not be read from storage" in response.content.decode()
+
+
+def test_a_long_markdown_file_renders_its_beginning(owner_client, version):
+    paragraphs = b"".join(b"Paragraph %d with *emphasis*.\n\n" % i for i in range(8000))
+    store(owner_client, version, {"NOTES.md": b"# Notes\n\n" + paragraphs})
+    html = preview_of(owner_client, version, "NOTES.md")
+    assert "<h1>Notes</h1>" in html
+    assert "<p>Paragraph 0 with <em>emphasis</em>.</p>" in html
+    assert "Paragraph 7999" not in html
+    assert 'data-testid="markdown-shortened"' in html
+
+
+def test_a_japanese_path_is_previewed(owner_client, version):
+    store(owner_client, version, {"設定/説明.txt": "こんにちは".encode()})
+    assert "こんにちは" in preview_of(owner_client, version, "設定/説明.txt")

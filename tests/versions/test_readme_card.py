@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from models_app.versions import blobs
-from models_app.versions.usage import Snippet, _builders, register_usage_snippet
+from models_app.versions.usage import Snippet, forget_usage_snippet, register_usage_snippet
 
 from .conftest import upload_multipart
 from .factories import VersionFactory
@@ -171,5 +171,5 @@ def test_an_app_may_add_a_command(client_for, owner, model, with_readme):
     try:
         box = section(card_of(client_for(owner), model), "use-this-model")
     finally:
-        _builders.pop("hf")
+        forget_usage_snippet("hf")
     assert box.index("curl-model") < box.index("hf download x")
