@@ -5,7 +5,8 @@ An app declares, from its AppConfig.ready(), as data:
 - a `Tab` (label, URL name taking `ref`, order, the action a caller needs to see it);
 - an `Operation` button on the model page (label, URL, who may use it, or the reason it is
   disabled);
-- a `MenuEntry` of the card's ⋮ menu on the list.
+- a `MenuEntry` of the card's ⋮ menu on the list;
+- a `CardSection` of the Model card tab, below the overview (a README, usage commands).
 Declaring the same key again replaces the earlier declaration, so an app that makes a
 "not available yet" operation real replaces its placeholder without editing this app.
 Every page of one model renders through `model_page()`; no app edits another's templates.
@@ -72,9 +73,22 @@ class MenuEntry:
     attrs: Callable | None = None
 
 
+@dataclass(frozen=True)
+class CardSection:
+    """A part of the Model card tab below the overview, drawn by the app that declares it:
+    `render(request, page)` returns its HTML (escaped by its own template), or "" to show
+    nothing. Shown in `order` to callers who may `action`."""
+
+    key: str
+    order: int
+    render: Callable
+    action: Action = Action.VIEW
+
+
 _tabs: dict[str, Tab] = {}
 _operations: dict[str, Operation] = {}
 _menu: dict[str, MenuEntry] = {}
+_sections: dict[str, CardSection] = {}
 _sorted: dict[str, list] = {}
 
 
@@ -95,9 +109,13 @@ def register_menu_entry(entry: MenuEntry) -> None:
     _declare(_menu, entry)
 
 
+def register_card_section(section: CardSection) -> None:
+    _declare(_sections, section)
+
+
 def forget(key: str) -> None:
     """Removes whatever is declared under `key` (for tests that declare their own)."""
-    for registry in (_tabs, _operations, _menu):
+    for registry in (_tabs, _operations, _menu, _sections):
         registry.pop(key, None)
     _sorted.clear()
 
@@ -118,6 +136,10 @@ def operations() -> list[Operation]:
 
 def menu_entries() -> list[MenuEntry]:
     return _in_order("menu", _menu)
+
+
+def card_sections() -> list[CardSection]:
+    return _in_order("sections", _sections)
 
 
 def _text(value, page) -> str:
@@ -177,6 +199,12 @@ def model_page_context(request, model, tab: str, **extra) -> dict:
         model=model, card=detail_card(model), actions=allowed_actions(request, model), tab=tab
     )
     return {"model": model, "card": page.card, "actions": page.actions, "model_page": page, **extra}
+
+
+def rendered_card_sections(request, page: ModelPage) -> list[str]:
+    """The HTML of each declared card section the caller may see, in order."""
+    shown = (section for section in card_sections() if section.action in page.actions)
+    return [html for html in (section.render(request, page) for section in shown) if html]
 
 
 def model_page(request, model, tab: str, template: str, *, status: int = 200, **extra):

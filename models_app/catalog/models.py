@@ -60,6 +60,9 @@ class AIModel(models.Model):
     description = models.CharField(_("description"), max_length=500, blank=True)
     base_model = models.CharField(_("base model"), max_length=200, blank=True)
     parameter_count = models.BigIntegerField(_("parameters"), null=True, blank=True)
+    # The count was read from the newest version's weight files, not typed: a later upload
+    # may update it, and the page says where it came from. Typing a count clears it.
+    parameter_count_from_files = models.BooleanField(_("parameters read from files"), default=False)
     ip_allowlist = models.TextField(_("IP address allowlist"), blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     overview = models.TextField(_("overview"), blank=True)

@@ -43,7 +43,15 @@ class DuplicateTitle(ValidationError):
 
 # The fields a model's writers set: the edit form, the admin, commands and the API.
 FIELDS = ("title", "description", "base_model", "parameter_count", "ip_allowlist", "overview")
-EDITED_COLUMNS = [*FIELDS, "title_key", "owner", "avatar", "revision", "updated_at"]
+EDITED_COLUMNS = [
+    *FIELDS,
+    "parameter_count_from_files",
+    "title_key",
+    "owner",
+    "avatar",
+    "revision",
+    "updated_at",
+]
 
 
 def _clean_tags(tags_by_category: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -147,9 +155,12 @@ def model_save(
     previous = (
         None
         if creating
-        else AIModel.objects.filter(pk=model.pk).values("owner_id", "avatar").first()
+        else AIModel.objects.filter(pk=model.pk)
+        .values("owner_id", "avatar", "parameter_count", "parameter_count_from_files")
+        .first()
     )
     _apply(model, values, own_title=own_title)
+    model.parameter_count_from_files = _still_read_from_files(model, previous)
     old_avatar = (previous or {}).get("avatar") or None
     with _avatar_kept_only_on_success(model, avatar, own_title=own_title), transaction.atomic():
         if remove_avatar and avatar is None:
@@ -175,6 +186,16 @@ def model_save(
         if old_avatar and (model.avatar.name or None) != old_avatar:
             transaction.on_commit(lambda: _delete_stored(old_avatar))
     return model
+
+
+def _still_read_from_files(model: AIModel, previous: dict | None) -> bool:
+    """A count read from the version's files stays marked so while it is written back
+    unchanged (an edit that leaves the field alone); a count typed over it is the user's."""
+    return bool(
+        previous
+        and previous["parameter_count_from_files"]
+        and previous["parameter_count"] == model.parameter_count
+    )
 
 
 def model_update(model: AIModel, *, by, expected_revision: int, **changes) -> AIModel:

@@ -19,7 +19,7 @@ from .cards import avatar_url, card_for, preview_card
 from .forms import TAG_FIELDS, ModelEditForm
 from .listing import list_context, model_list
 from .lookups import model_by_ref
-from .modelpage import model_page
+from .modelpage import model_page_context, rendered_card_sections
 from .models import AIModel
 from .services import (
     DuplicateTitle,
@@ -161,7 +161,9 @@ def model_detail_view(request, ref):
     # A HEAD (a link checker, a prefetch) is nobody opening the page.
     if request.method == "GET":
         model_record_view(model, request.user)
-    return model_page(request, model, "card", "catalog/model_detail.html")
+    context = model_page_context(request, model, "card")
+    context["card_sections"] = rendered_card_sections(request, context["model_page"])
+    return render(request, "catalog/model_detail.html", context)
 
 
 @require_safe

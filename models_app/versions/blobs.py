@@ -259,6 +259,11 @@ def delete_quietly(key: str) -> None:
     artifacts().delete_quietly(key)
 
 
+def read_range(key: str, start: int, length: int) -> bytes:
+    """[start, start+length) of an object, in memory (a header, a preview's first MiB)."""
+    return b"".join(artifacts().chunks(key, start, length))
+
+
 def delete_many(keys) -> None:
     store = artifacts()
     for key in keys:

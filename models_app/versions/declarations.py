@@ -1,6 +1,6 @@
-"""What versions adds to the catalog: its tab and operation buttons on a model's page, its
-facts on the card, the list's status filter, and its files among what a model's delete
-removes."""
+"""What versions adds to the catalog: its tab and operation buttons on a model's page, the
+"Use this model" commands and the README on the Model card tab, its facts on the card, the
+list's status filter, and its files among what a model's delete removes."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,12 +10,21 @@ from models_app.access.roles import Action
 from models_app.catalog.facts import register_card_fact
 from models_app.catalog.filters import register_list_filter
 from models_app.catalog.links import model_url
-from models_app.catalog.modelpage import Operation, Tab, register_operation, register_tab
+from models_app.catalog.modelpage import (
+    CardSection,
+    Operation,
+    Tab,
+    register_card_section,
+    register_operation,
+    register_tab,
+)
 from models_app.catalog.services import register_storage_keys
 
 from . import facts
 from .list_filters import status_filter
+from .readme import readme_section
 from .services import model_storage_keys
+from .usage import usage_section
 
 
 def _download_url(page):
@@ -51,6 +60,12 @@ def declare() -> None:
         Operation(
             "upload", gettext_lazy("Upload model"), order=40, action=Action.UPLOAD, url=_upload_url
         )
+    )
+    register_card_section(
+        CardSection("use", order=10, render=usage_section, action=Action.DOWNLOAD)
+    )
+    register_card_section(
+        CardSection("readme", order=20, render=readme_section, action=Action.DOWNLOAD)
     )
     register_card_fact("versions_total", facts.versions_total)
     register_card_fact("latest_version_name", facts.latest_version_name)

@@ -59,6 +59,8 @@ class VersionFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     content_type = models.CharField(max_length=200, blank=True)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    # Read from the header of a safetensors or GGUF file when it is stored; else None.
+    parameter_count = models.BigIntegerField(_("parameters"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

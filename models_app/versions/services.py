@@ -18,6 +18,7 @@ from models_app.tags.parsing import clean_tag_names
 
 from . import blobs
 from .models import ModelVersion, VersionFile, VersionStatus
+from .parameters import model_fill_parameter_count, stored_parameter_count
 from .paths import InvalidPath, file_is_a_folder, folder_is_a_file, parent_folders
 from .rules import clean_version_name
 
@@ -44,6 +45,8 @@ class Incoming:
     content_type: str = ""
     sha256: str = ""
     size: int = 0
+    # From the header of a safetensors or GGUF file, once stored.
+    parameter_count: int | None = None
 
 
 def latest_version(model: AIModel) -> ModelVersion | None:
@@ -178,6 +181,7 @@ def files_store(version: ModelVersion, items: list[Incoming], *, by) -> list[Ver
             key = blobs.new_key(version.model)
             stored.append(key)
             _store(key, item)
+            item.parameter_count = stored_parameter_count(key, item.path, item.size)
         with transaction.atomic():
             saved, replaced = _record(version, items, stored, as_caller(by))
             transaction.on_commit(lambda: blobs.delete_many(replaced))
@@ -217,6 +221,7 @@ def _record(version: ModelVersion, items: list[Incoming], keys: list[str], calle
         row.size_bytes = item.size
         row.sha256 = item.sha256
         row.content_type = item.content_type[:200]
+        row.parameter_count = item.parameter_count
         row.uploaded_by = caller.user if caller.is_signed_in else None
         row.modified_at = now
         # Never an insert in place of a replaced row that is gone: that would count it twice.
@@ -235,7 +240,15 @@ def _record(version: ModelVersion, items: list[Incoming], keys: list[str], calle
         size_bytes=F("size_bytes") + delta, updated_at=now
     )
     _touch_model(locked.model_id, delta)
+    _fill_parameter_count(locked)
     return saved, replaced
+
+
+def _fill_parameter_count(version: ModelVersion) -> None:
+    """The model's parameter count from the newest version's weight files (parameters.py)."""
+    newest = latest_version(version.model)
+    if newest is not None and newest.pk == version.pk:
+        model_fill_parameter_count(version)
 
 
 def file_delete(file: VersionFile, *, by=None, storage_key: str | None = None) -> bool:
@@ -260,6 +273,7 @@ def file_delete(file: VersionFile, *, by=None, storage_key: str | None = None) -
         audit_record(by, AuditAction.FILE_DELETED, locked.model, version=locked.name, path=row.path)
         ModelVersion.objects.filter(pk=locked.pk).update(size_bytes=F("size_bytes") - size)
         _touch_model(locked.model_id, -size)
+        _fill_parameter_count(locked)
         transaction.on_commit(lambda: blobs.delete_quietly(key))
     return True
 

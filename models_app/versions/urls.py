@@ -15,6 +15,11 @@ download_urlpatterns = [
         views.file_download_view,
         name="file",
     ),
+    path(
+        "versions/<str:name>/preview/<path:path>",
+        views.file_preview_view,
+        name="preview",
+    ),
     path("versions/<str:name>/download/", views.version_download_view, name="zip"),
     path("download/", views.model_download_view, name="model_download"),
 ]

@@ -23,9 +23,10 @@ from models_app.catalog.modelpage import model_page
 
 from . import blobs, downloads
 from .forms import VersionForm
-from .listing import folder_exists, list_folder
+from .listing import breadcrumb, folder_exists, list_folder
 from .models import ModelVersion, VersionFile
 from .paths import InvalidPath, normalize_folder, normalize_path, normalize_paths
+from .preview import file_preview
 from .services import (
     Incoming,
     StorageFailed,
@@ -290,6 +291,34 @@ def file_download_view(request, ref, name, path, *, model):
     ) or downloads.file_response(request, file)
     if request.method == "GET" and response.status_code in (200, 206, 302):
         audit_record(request, AuditAction.DOWNLOADED, model, version=name, path=path)
+    return response
+
+
+@require_safe
+@download_route(model_by_ref)
+def file_preview_view(request, ref, name, path, *, model):
+    """The file shown in the page (issue 11): what it holds, read from its first MiB or its
+    header. It is content, so it is a download route: the allowlist applies."""
+    version = _version(model, name)
+    file = VersionFile.objects.filter(version=version, path=path).first()
+    if file is None:
+        raise Http404(_("No such file in this version."))
+    raw = request.GET.get("view") == "raw"
+    # A HEAD answers as the GET would without reading the file.
+    preview = file_preview(file, raw=raw) if request.method == "GET" else None
+    folder = path.rpartition("/")[0]
+    response = _page(
+        request,
+        model,
+        "versions/file_preview.html",
+        status=503 if preview is not None and preview.kind == "unavailable" else 200,
+        version=version,
+        file=file,
+        preview=preview,
+        crumbs=breadcrumb(folder + "/" if folder else ""),
+        file_name=path.rpartition("/")[2],
+    )
+    response.hands_out_content = True
     return response
 
 

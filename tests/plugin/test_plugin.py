@@ -62,8 +62,25 @@ def test_the_declared_menu_entry_appears_on_the_card(client_for, viewer, model):
     assert f'href="{notes_url(model)}" data-menu-entry="compare">Compare</a>' in html
 
 
+def test_the_declared_card_section_shows_on_the_model_card_tab_in_order(client_for, owner, model):
+    from tests.versions.factories import VersionFactory
+
+    VersionFactory(model=model, number=1, name="v1")
+    html = client_for(owner).get(model.get_absolute_url()).content.decode()
+    assert '<section data-testid="notes-summary">Notes on pipeline-demo-0412</section>' in html
+    # order 5: before versions' "Use this model" (10), after the overview
+    overview = html.index('class="overview rich-text"')
+    assert overview < html.index("notes-summary") < html.index('data-testid="use-this-model"')
+
+
+def test_the_declared_card_section_is_absent_for_a_viewer(client_for, viewer, model):
+    html = client_for(viewer).get(model.get_absolute_url()).content.decode()
+    assert "notes-summary" not in html
+
+
 def test_undeclared_the_tab_is_gone(client_for, owner, model):
     undeclare()
     html = client_for(owner).get(model.get_absolute_url()).content.decode()
     assert ">Notes<" not in html
     assert 'data-menu-entry="compare"' not in html
+    assert "notes-summary" not in html

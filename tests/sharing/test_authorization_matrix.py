@@ -286,6 +286,7 @@ ROUTES = {
     ),
     "versions:upload": Route(post=Action.UPLOAD, kwargs=version_ref, data=upload_form, writes=True),
     "versions:file": Route(get=Action.DOWNLOAD, kwargs=file_ref, head=True),
+    "versions:preview": Route(get=Action.DOWNLOAD, kwargs=file_ref, head=True),
     "versions:zip": Route(get=Action.DOWNLOAD, kwargs=version_ref, head=True),
     "versions:model_download": Route(
         get=Action.DOWNLOAD, kwargs=lambda s: sample_version(s) and model_ref(s), head=True
@@ -628,6 +629,7 @@ VARIANTS = {
             (Action.VIEW, 'id="file-browser"'),
             (Action.VIEW, 'aria-current="page">weights<'),
             (Action.DOWNLOAD, "/files/weights/model.bin"),
+            (Action.DOWNLOAD, "/preview/weights/model.bin"),
             (Action.DELETE, "/delete-file/"),
         ),
     ),

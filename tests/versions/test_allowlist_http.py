@@ -22,6 +22,8 @@ def download_urls(version):
         reverse("versions:file", kwargs={"ref": ref, "name": "v1", "path": "weights/model.bin"}),
         reverse("versions:zip", kwargs={"ref": ref, "name": "v1"}),
         reverse("versions:model_download", kwargs={"ref": ref}),
+        # The preview shows the file's content: the allowlist applies as to a download.
+        reverse("versions:preview", kwargs={"ref": ref, "name": "v1", "path": "weights/model.bin"}),
     ]
 
 

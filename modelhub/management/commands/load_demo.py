@@ -240,16 +240,27 @@ def demo_tenant_problem() -> str | None:
 def _demo_files(title: str, number: int) -> list:
     """Small real files: a config, a model card and some deterministic "weights"."""
     weights = hashlib.sha256(f"{title}/{number}".encode()).digest() * 2048
+    readme = (
+        f"---\nlicense: apache-2.0\ntags: [demo]\n---\n# {title}\n\nDemo version {number + 1}.\n"
+    )
     contents = {
         "config.json": json.dumps({"model": title, "version": number + 1}, indent=2).encode(),
-        "README.md": f"# {title}\n\nDemo version {number + 1}.\n".encode(),
-        "artifacts/model.safetensors": weights,
+        "README.md": readme.encode(),
+        "artifacts/model.safetensors": _safetensors(weights),
         "artifacts/tokenizer.json": json.dumps({"vocab": ["<s>", "</s>"]}).encode(),
     }
     return [
         Incoming(path=path, source=blobs.HashingReader(io.BytesIO(data)))
         for path, data in contents.items()
     ]
+
+
+def _safetensors(weights: bytes) -> bytes:
+    """A real safetensors file holding `weights` as one tensor, so its preview has a table."""
+    tensor = {"dtype": "U8", "shape": [len(weights)], "data_offsets": [0, len(weights)]}
+    header = json.dumps({"weight": tensor}).encode()
+    header += b" " * (-len(header) % 8)
+    return len(header).to_bytes(8, "little") + header + weights
 
 
 def _model_values(spec: dict) -> dict:
