@@ -1,6 +1,7 @@
-"""Links to one model's pages, and to the list filtered by a tag. A list page draws dozens of them, and a full `reverse()` per
-link costs more than the rest of a card: each route is reversed once (per URLconf and script
-prefix) with a stand-in reference, and the model's own is put in its place."""
+"""Links to one model's pages, and to the list filtered by a tag. A list page draws dozens of
+them, and a full `reverse()` per link costs more than the rest of a card: each route is
+reversed once (per URLconf and script prefix) with a stand-in reference, and the model's own is
+put in its place."""
 
 from functools import lru_cache
 from urllib.parse import urlencode

@@ -1,7 +1,7 @@
 from functools import partial
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from models_app.access.caller import caller_of
 from models_app.access.downloads import allowlist_exempt
 from models_app.access.roles import Action
 from models_app.access.rules import can
+from models_app.tags.models import TagCategory
 
 from .avatars import keep_token
 from .cards import avatar_url, detail_card, preview_card, saved_preview_card
@@ -168,6 +169,16 @@ def model_detail_view(request, ref):
     if request.method == "GET":
         model_record_view(model, request.user)
     return model_page(request, model, "card", "catalog/model_detail.html")
+
+
+@require_safe
+def tag_suggestions_view(request, category):
+    """The tags of one category in use on models the user can see, most used first, as
+    JSON: what the list's tag filters suggest as the user types (the form has them inline)."""
+    if category not in TagCategory.values:
+        raise Http404(_("No such tag category."))
+    names = tag_suggestions(request.user, category)[category]
+    return JsonResponse({"category": category, "tags": names})
 
 
 @require_safe

@@ -41,9 +41,9 @@ def _download_unavailable(page) -> str:
         address = page.caller.address
         if address is None:
             return _("Downloads of this model are allowed only from certain networks.")
-        return _(
-            "Your address, %(address)s, is outside this model's download allowlist."
-        ) % {"address": address}
+        return _("Your address, %(address)s, is outside this model's download allowlist.") % {
+            "address": address
+        }
     return _("No version of this model has files to download yet.")
 
 
