@@ -75,14 +75,18 @@
     let shown = [];
     let active = -1;
 
+    // The value last announced with a change event: typing updates the value at once (the
+    // live preview follows the typing) but announces it only once the tag is made.
+    let announced = field.value;
     const sync = (announce) => {
       const pending = squeeze(entry.value);
-      const value = [...chips, ...(pending ? [pending] : [])].join(", ");
-      if (field.value === value) return;
-      field.value = value;
+      field.value = [...chips, ...(pending ? [pending] : [])].join(", ");
       // Chips made or removed without typing still tell the form (the live preview, the
       // list's filters) that the value changed.
-      if (announce) field.dispatchEvent(new Event("change", { bubbles: true }));
+      if (announce && field.value !== announced) {
+        announced = field.value;
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      }
     };
 
     const drawChips = () => {
@@ -222,6 +226,7 @@
     field.value.split(",").forEach(addChip);
     drawChips();
     sync(false);
+    announced = field.value;
   };
 
   const enhanceWithin = (root) => {
