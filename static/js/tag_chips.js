@@ -7,6 +7,7 @@
 // them; words come from #tag-chip-texts, which the page translates.
 (() => {
   const MAX_SHOWN = 8;
+  const SEPARATORS = /[,、，]/;
   const texts = () => document.getElementById("tag-chip-texts")?.dataset || {};
   const sameTag = (name) => name.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
   const squeeze = (name) => name.split(/\s+/).filter(Boolean).join(" ");
@@ -48,7 +49,8 @@
     entry.type = "text";
     entry.className = "tag-entry";
     entry.autocomplete = "off";
-    entry.placeholder = field.placeholder;
+    // The examples only while there is no chip: beside chips they read as chosen tags.
+    const placeholder = field.placeholder;
     entry.setAttribute("role", "combobox");
     entry.setAttribute("aria-autocomplete", "list");
     entry.setAttribute("aria-expanded", "false");
@@ -90,6 +92,7 @@
     };
 
     const drawChips = () => {
+      entry.placeholder = chips.length ? "" : placeholder;
       const removeLabel = texts().remove || "Remove {tag}";
       chipList.replaceChildren(
         ...chips.map((name, index) => {
@@ -173,9 +176,10 @@
       });
 
     entry.addEventListener("input", () => {
-      // A comma (typed or pasted) ends a tag.
-      if (entry.value.includes(",")) {
-        const parts = entry.value.split(",");
+      // A comma (typed or pasted) ends a tag; a Japanese input method's comma too (the
+      // hidden field joins the tags with ASCII commas, which is what the server reads).
+      if (SEPARATORS.test(entry.value)) {
+        const parts = entry.value.split(SEPARATORS);
         entry.value = parts.pop().trimStart();
         parts.forEach(addChip);
         drawChips();

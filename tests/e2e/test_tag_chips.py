@@ -37,6 +37,9 @@ def test_typed_tags_become_chips_with_suggestions_ranked_by_use(page, sign_in, o
     expect(chips).to_have_text(["PyTorch×"])
     entry.press_sequentially("Flax,")
     expect(chips).to_have_text(["PyTorch×", "Flax×"])
+    entry.press_sequentially("MLX、")  # as a Japanese input method types a comma
+    expect(chips).to_have_text(["PyTorch×", "Flax×", "MLX×"])
+    page.get_by_role("button", name="Remove the tag MLX").click()
     expect(entry).to_have_value("")
     entry.press_sequentially("JAX")
     entry.press("Enter")
