@@ -187,6 +187,7 @@ def fill(target: int, rng: random.Random):
                     parameter_count=rng.choice(SIZES),
                     storage_bytes=int(10 ** rng.uniform(6, 11.5)),
                     view_count=rng.randrange(0, 500),
+                    download_count=rng.randrange(0, 200),
                     search_text=search_document(title, description, [t.name for t in picked]),
                     created_at=updated - timedelta(days=rng.randrange(0, 200)),
                     updated_at=updated,
@@ -234,6 +235,8 @@ PAGES = [
     ("search `画像分類` (Japanese)", {"q": "画像分類", "page_size": 8}),
     ("tag filter framework=JAX", {"framework": "JAX", "page_size": 8}),
     ("sort by size, largest first", {"sort": "-storage", "page_size": 8}),
+    ("sort by views, most first", {"sort": "-views", "page_size": 8}),
+    ("sort by downloads, most first", {"sort": "-downloads", "page_size": 8}),
     ("table view, page size 48", {"view": "table", "page_size": 48}),
     ("search `classifier` as typed (htmx)", {"q": "classifier", "page_size": 8, "htmx": "1"}),
 ]

@@ -130,6 +130,7 @@ class AIModelAdmin(admin.ModelAdmin):
         "uuid",
         "storage_bytes",
         "view_count",
+        "download_count",
         "revision",
         "search_text",
         "created_at",

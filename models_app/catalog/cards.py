@@ -4,15 +4,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import SimpleNamespace
 
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, ngettext
 
 from models_app.tags.models import TagCategory
 
 from .avatars import data_url, placeholder_colour, placeholder_initial
+from .dates import relative_time
 from .facts import card_facts, tags_from
-from .links import model_url
+from .links import model_url, tag_filter_url
 from .models import AIModel
 from .parameters import format_parameter_count
 
@@ -60,14 +60,17 @@ class ModelCard:
         (or a loop) would cost more than the rest of the card."""
         model = self.model
         versions, views, people = self.versions_count, model.view_count, self.access_count
+        downloads = model.download_count
         return {
             "versions": ngettext("%(counter)s version", "%(counter)s versions", versions)
             % {"counter": versions},
             "storage": filesizeformat(model.storage_bytes),
             "views": ngettext("%(counter)s view", "%(counter)s views", views) % {"counter": views},
+            "downloads": ngettext("%(counter)s download", "%(counter)s downloads", downloads)
+            % {"counter": downloads},
             "people": ngettext("%(counter)s person", "%(counter)s people", people)
             % {"counter": people},
-            "updated": gettext("updated %(when)s") % {"when": naturaltime(model.updated_at)},
+            "updated": relative_time(model.updated_at, gettext("updated %(when)s")),
         }
 
 
@@ -80,13 +83,13 @@ def avatar_url(model: AIModel) -> str:
 
 
 def card_for(model: AIModel, tags=None, **facts) -> ModelCard:
-    """The card of a saved model; `tags` and `facts` are what the caller already read."""
-    return ModelCard(
-        model=model,
-        tag_groups=model.tags_by_category(tags),
-        avatar_url=avatar_url(model),
-        **facts,
-    )
+    """The card of a saved model; `tags` and `facts` are what the caller already read.
+    Each tag links to the list filtered by it (a preview's tags do not: they are unsaved)."""
+    groups = model.tags_by_category(tags)
+    for _label, members in groups:
+        for tag in members:
+            tag.filter_url = tag_filter_url(tag.category, tag.name)
+    return ModelCard(model=model, tag_groups=groups, avatar_url=avatar_url(model), **facts)
 
 
 def card_from_facts(model: AIModel, facts, **extra) -> ModelCard:
@@ -109,10 +112,22 @@ def detail_card(model: AIModel) -> ModelCard:
     return card_from_facts(model, facts)
 
 
+def saved_preview_card(model: AIModel) -> ModelCard:
+    """What the edit page's preview shows before the first keystroke: the saved model."""
+    card = detail_card(model)
+    card.is_preview = True
+    return card
+
+
 def preview_card(
-    model: AIModel, tags_by_category: dict[str, list[str]], avatar_file, dated: bool = False
+    model: AIModel,
+    tags_by_category: dict[str, list[str]],
+    avatar_file,
+    dated: bool = False,
+    latest_version: str = "",
 ) -> ModelCard:
-    """The card of an unsaved model built from the form as typed."""
+    """The card of an unsaved model built from the form as typed; `latest_version` is the
+    saved model's, for an edit."""
     groups = []
     for value, label in TagCategory.choices:
         names = tags_by_category.get(value) or []
@@ -120,5 +135,10 @@ def preview_card(
             groups.append((label, [SimpleNamespace(name=n, category=value) for n in names]))
     avatar_url = data_url(avatar_file) if avatar_file is not None else ""
     return ModelCard(
-        model=model, tag_groups=groups, avatar_url=avatar_url, is_preview=True, dated=dated
+        model=model,
+        tag_groups=groups,
+        avatar_url=avatar_url,
+        is_preview=True,
+        dated=dated,
+        latest_version=latest_version,
     )

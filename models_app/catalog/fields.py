@@ -32,9 +32,13 @@ def clean_title(title: str) -> str:
     return title
 
 
-def title_taken(owner, title: str, exclude: AIModel | None = None) -> bool:
-    """Whether `owner` has another model with this title, ignoring case and spacing (S-1)."""
+def title_taken(owner, title: str, exclude: AIModel | None = None, *, visible_to=None) -> bool:
+    """Whether `owner` has another model with this title, ignoring case and spacing (S-1).
+    With `visible_to`, only among the models that user may see: the live preview asks so,
+    or typing titles there would tell an editor which models the owner keeps from them."""
     clashes = AIModel.objects.filter(owner=owner, title_key=title_key(title))
+    if visible_to is not None:
+        clashes = clashes.visible_to(visible_to)
     if exclude is not None and exclude.pk:
         clashes = clashes.exclude(pk=exclude.pk)
     return clashes.exists()

@@ -50,6 +50,8 @@ SORTS = {
     "-name": (gettext_lazy("Name, Z to A"), _order("title_key", True)),
     "-created": (gettext_lazy("Created, newest first"), _order("created_at", True)),
     "created": (gettext_lazy("Created, oldest first"), _order("created_at", False)),
+    "-views": (gettext_lazy("Views, most first"), _order("view_count", True)),
+    "-downloads": (gettext_lazy("Downloads, most first"), _order("download_count", True)),
 }
 
 # 1 KB = 1024 bytes, as the cards show sizes; the unit letter in either case, alone or with

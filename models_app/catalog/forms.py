@@ -101,10 +101,18 @@ class ModelEditForm(forms.Form):
         owner,
         instance: AIModel | None = None,
         allowlist_editable: bool = True,
+        editor=None,
+        preview: bool = False,
         **kwargs,
     ):
+        """`editor`: who fills the form in (the owner unless given). `preview`: the form
+        feeds the live preview, which looks for a title clash only among the models the
+        editor may see; the save looks among all the owner's models."""
         self.owner = owner
         self.instance = instance
+        self.editor = owner if editor is None else editor
+        self.preview = preview
+        self.title_as_typed = ""
         if instance is not None and not args and "data" not in kwargs:
             kwargs.setdefault("initial", initial_from_model(instance))
         super().__init__(*args, **kwargs)
@@ -128,9 +136,14 @@ class ModelEditForm(forms.Form):
 
     def clean_title(self):
         title = clean_title(self.cleaned_data["title"])
-        if title_taken(self.owner, title, exclude=self.instance):
-            raise duplicate_title(title)
+        self.title_as_typed = title
+        visible_to = self.editor if self.preview else None
+        if title_taken(self.owner, title, exclude=self.instance, visible_to=visible_to):
+            raise duplicate_title(title, own=self.editor_owns_it())
         return title
+
+    def editor_owns_it(self) -> bool:
+        return self.editor.pk == self.owner.pk
 
     def clean_description(self):
         return clean_description(self.cleaned_data["description"])
@@ -178,6 +191,14 @@ class ModelEditForm(forms.Form):
         return {
             field: data[name] for name, field in FORM_TO_FIELD.items() if data.get(name) is not None
         }
+
+    def preview_values(self) -> dict:
+        """`values()` for the live preview: a title refused only because it clashes is
+        still shown as typed, next to the error, rather than as an untitled card."""
+        values = self.values()
+        if "title" not in values and self.title_as_typed:
+            values["title"] = self.title_as_typed
+        return values
 
     def tags_by_category(self) -> dict[str, list[str]]:
         return {

@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
+from django.urls import reverse
 
 from models_app.access.rules import allowed_actions, remember_role
+from models_app.tags.models import TagCategory
 
 from .cards import ModelCard, card_from_facts
 from .filters import PAGE_SIZES, SORTS, ModelFilter
@@ -181,6 +183,9 @@ class FilterInput:
     options: list | None = None
     datalist: str = ""
     invalid: bool = False
+    # A tag filter: its category, and where its suggestions come from (shown as chips).
+    tag_category: str = ""
+    suggest_url: str = ""
 
 
 def filter_inputs(filterset: ModelFilter, skip=("q", "sort")) -> list[FilterInput]:
@@ -194,6 +199,7 @@ def filter_inputs(filterset: ModelFilter, skip=("q", "sort")) -> list[FilterInpu
         options = None
         if hasattr(field, "choices"):
             options = [(value, str(label)) for value, label in field.choices]
+        is_tag = name in TagCategory.values
         inputs.append(
             FilterInput(
                 name=name,
@@ -204,6 +210,8 @@ def filter_inputs(filterset: ModelFilter, skip=("q", "sort")) -> list[FilterInpu
                 options=options,
                 datalist=attrs.get("list", ""),
                 invalid=name in form.errors,
+                tag_category=name if is_tag else "",
+                suggest_url=reverse("catalog:tag_suggestions", args=[name]) if is_tag else "",
             )
         )
     return inputs

@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from models_app.access.caller import Caller, caller_of
 from models_app.access.roles import Action
 from models_app.access.rules import allowed_actions
 
@@ -53,6 +54,9 @@ class Operation:
     hint: Callable | str | Promise = ""
     style: str = ""
     download: bool = False
+    # The reason it is disabled is also written beside the buttons, not only in a tooltip:
+    # for what a user expects to work now (a download), not for what does not exist yet.
+    explained: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,18 +159,23 @@ class Button:
     style: str = ""
     download: bool = False
     key: str = ""
+    explained: bool = False
 
 
 @dataclass
 class ModelPage:
-    """What the shell of one model's page shows to one caller."""
+    """What the shell of one model's page shows to one caller. `found` keeps what a
+    declaration looked up for this page, so an operation's `url`, `hint` and `unavailable`
+    share one query (see `found_once`)."""
 
     model: object
     card: ModelCard
     actions: frozenset
     tab: str
+    caller: Caller | None = None
     links: list = field(default_factory=list)
     buttons: list = field(default_factory=list)
+    found: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.links = [
@@ -190,13 +199,24 @@ class ModelPage:
             hint=_text(operation.hint, self),
             style=operation.style,
             download=operation.download,
+            explained=operation.explained,
         )
+
+    def found_once(self, key: str, look_up: Callable):
+        """`look_up(self)`, called at most once per page for `key`."""
+        if key not in self.found:
+            self.found[key] = look_up(self)
+        return self.found[key]
 
 
 def model_page_context(request, model, tab: str, **extra) -> dict:
     """What every page of a model needs for its header, tabs and operation buttons."""
     page = ModelPage(
-        model=model, card=detail_card(model), actions=allowed_actions(request, model), tab=tab
+        model=model,
+        card=detail_card(model),
+        actions=allowed_actions(request, model),
+        tab=tab,
+        caller=caller_of(request),
     )
     return {"model": model, "card": page.card, "actions": page.actions, "model_page": page, **extra}
 

@@ -69,6 +69,9 @@ class AIModel(models.Model):
     tags = models.ManyToManyField(Tag, related_name="models", blank=True, verbose_name=_("tags"))
     storage_bytes = models.BigIntegerField(_("storage used"), default=0)
     view_count = models.PositiveIntegerField(_("views"), default=0)
+    # Completed downloads of any of its files or version zips, kept here (as the views are)
+    # so "most downloaded first" walks an index instead of summing every file's count.
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
     revision = models.PositiveIntegerField(default=1, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -92,6 +95,8 @@ class AIModel(models.Model):
             models.Index(fields=["storage_bytes", "id"], name="model_sort_storage"),
             models.Index(fields=["parameter_count", "id"], name="model_sort_parameters"),
             models.Index(fields=["title_key", "id"], name="model_sort_name"),
+            models.Index(fields=["view_count", "id"], name="model_sort_views"),
+            models.Index(fields=["download_count", "id"], name="model_sort_downloads"),
             # "Mine" without touching the table: visible_to reads owned ids from the index.
             models.Index(fields=["owner", "id"], name="model_owned_ids"),
         ]

@@ -11,16 +11,20 @@ from .models import AIModel, KnownBaseModel
 MAX_SUGGESTIONS_PER_CATEGORY = 200
 
 
-def tag_suggestions(user) -> dict[str, list[str]]:
-    """Per category, names of tags on models visible to `user`, most used first."""
+def tag_suggestions(user, category: str | None = None) -> dict[str, list[str]]:
+    """Per category (or for `category` alone), names of tags on models visible to `user`,
+    most used first: a tag only on models hidden from them is never suggested."""
     visible = AIModel.objects.visible_to(user).values("pk")
+    tags = Tag.objects.filter(models__in=visible)
+    if category is not None:
+        tags = tags.filter(category=category)
     rows = (
-        Tag.objects.filter(models__in=visible)
-        .annotate(uses=Count("models"))
+        tags.annotate(uses=Count("models"))
         .order_by("category", "-uses", "key")
         .values_list("category", "name")
     )
-    suggestions: dict[str, list[str]] = {category: [] for category in TagCategory.values}
+    categories = TagCategory.values if category is None else [category]
+    suggestions: dict[str, list[str]] = {name: [] for name in categories}
     for category, name in rows:
         if len(suggestions[category]) < MAX_SUGGESTIONS_PER_CATEGORY:
             suggestions[category].append(name)

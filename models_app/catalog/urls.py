@@ -8,6 +8,7 @@ urlpatterns = [
     path("models/", views.model_list_view, name="list"),
     path("models/new/", views.model_create_view, name="create"),
     path("models/preview/", views.model_preview_view, name="preview"),
+    path("models/tags/<str:category>/", views.tag_suggestions_view, name="tag_suggestions"),
 ]
 
 # Mounted under the model's own path by modelhub/urls.py, as every app's are.

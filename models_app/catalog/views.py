@@ -1,7 +1,7 @@
 from functools import partial
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,9 +13,10 @@ from models_app.access.caller import caller_of
 from models_app.access.downloads import allowlist_exempt
 from models_app.access.roles import Action
 from models_app.access.rules import can
+from models_app.tags.models import TagCategory
 
 from .avatars import keep_token, receives_avatar
-from .cards import avatar_url, card_for, preview_card
+from .cards import avatar_url, detail_card, preview_card, saved_preview_card
 from .forms import TAG_FIELDS, ModelEditForm
 from .listing import list_context, model_list
 from .lookups import model_by_ref
@@ -41,7 +42,7 @@ def _form_page(request, form, model=None, status=200, stale=False):
         "base_models": base_model_suggestions(),
         "tag_options": tag_suggestions(request.user),
         "tag_fields": [form[name] for name in TAG_FIELDS],
-        "card": card_for(model) if model else None,
+        "card": saved_preview_card(model) if model else None,
         "preview_url": (
             reverse("catalog:edit_preview", kwargs={"ref": model.uuid})
             if model
@@ -79,12 +80,14 @@ def model_create_view(request):
     return _form_page(request, form, status=400)
 
 
-def _edit_form(request, model, *data) -> ModelEditForm:
+def _edit_form(request, model, *data, preview=False) -> ModelEditForm:
     return ModelEditForm(
         *data,
         owner=model.owner,
         instance=model,
         allowlist_editable=can(request, model, Action.MANAGE_SHARING),
+        editor=request.user,
+        preview=preview,
     )
 
 
@@ -102,6 +105,7 @@ def model_edit_view(request, ref):
             by=caller_of(request),
             expected_revision=form.cleaned_data.get("revision") or 0,
             remove_avatar=bool(form.cleaned_data.get("remove_avatar")),
+            own_title=form.editor_owns_it(),
         )
         try:
             saved = _written(form, update)
@@ -129,14 +133,20 @@ def model_preview_view(request, ref=None):
     model = model_by_ref(request, Action.EDIT, ref=ref) if ref else None
     owner = model.owner if model else request.user
     if model is None:
-        form = ModelEditForm(request.POST, request.FILES, owner=owner)
+        form = ModelEditForm(request.POST, request.FILES, owner=owner, preview=True)
     else:
-        form = _edit_form(request, model, request.POST, request.FILES)
+        form = _edit_form(request, model, request.POST, request.FILES, preview=True)
     form.is_valid()
     data = form.cleaned_data
     avatar = data.get("avatar")
-    draft = build_preview(owner, form.values(), based_on=model)
-    card = preview_card(draft, form.tags_by_category(), avatar, dated=model is not None)
+    draft = build_preview(owner, form.preview_values(), based_on=model)
+    card = preview_card(
+        draft,
+        form.tags_by_category(),
+        avatar,
+        dated=model is not None,
+        latest_version=detail_card(model).latest_version if model else "",
+    )
     if avatar is None and model is not None and model.avatar and not data.get("remove_avatar"):
         card.avatar_url = avatar_url(model)
     problems = [
@@ -164,6 +174,16 @@ def model_detail_view(request, ref):
     context = model_page_context(request, model, "card")
     context["card_sections"] = rendered_card_sections(request, context["model_page"])
     return render(request, "catalog/model_detail.html", context)
+
+
+@require_safe
+def tag_suggestions_view(request, category):
+    """The tags of one category in use on models the user can see, most used first, as
+    JSON: what the list's tag filters suggest as the user types (the form has them inline)."""
+    if category not in TagCategory.values:
+        raise Http404(_("No such tag category."))
+    names = tag_suggestions(request.user, category)[category]
+    return JsonResponse({"category": category, "tags": names})
 
 
 @require_safe

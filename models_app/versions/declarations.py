@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from models_app.access.downloads import download_allowed
 from models_app.access.roles import Action
 from models_app.catalog.facts import register_card_fact
 from models_app.catalog.filters import register_list_filter
@@ -23,12 +24,36 @@ from models_app.catalog.services import register_storage_keys
 from . import facts
 from .list_filters import status_filter
 from .readme import readme_section
-from .services import model_storage_keys
+from .services import downloadable_version, model_storage_keys
 from .usage import usage_section
 
 
+def _downloadable(page):
+    return page.found_once("downloadable_version", lambda page: downloadable_version(page.model))
+
+
+def _download_refused(page) -> bool:
+    """The caller's address is outside the model's allowlist: said on the button, before the
+    click, rather than by the 403 page after it."""
+    caller = page.caller
+    return caller is not None and not download_allowed(caller, page.model)
+
+
 def _download_url(page):
-    return model_url("versions:model_download", page.model) if page.card.latest_version else None
+    if _download_refused(page) or _downloadable(page) is None:
+        return None
+    return model_url("versions:model_download", page.model)
+
+
+def _download_unavailable(page) -> str:
+    if _download_refused(page):
+        address = page.caller.address
+        if address is None:
+            return _("Downloads of this model are allowed only from certain networks.")
+        return _("Your address, %(address)s, is outside this model's download allowlist.") % {
+            "address": address
+        }
+    return _("No version of this model has files to download yet.")
 
 
 def _upload_url(page):
@@ -39,7 +64,10 @@ def _upload_url(page):
 
 
 def _download_hint(page):
-    return _("The latest version, %(name)s, as a zip") % {"name": page.card.latest_version}
+    version = _downloadable(page)
+    if version is None:
+        return ""
+    return _("The newest version with files, %(name)s, as a zip") % {"name": version.name}
 
 
 def declare() -> None:
@@ -51,9 +79,10 @@ def declare() -> None:
             order=30,
             action=Action.DOWNLOAD,
             url=_download_url,
-            unavailable=gettext_lazy("This model has no version to download yet."),
-            hint=lambda page: _download_hint(page) if page.card.latest_version else "",
+            unavailable=_download_unavailable,
+            hint=_download_hint,
             download=True,
+            explained=True,
         )
     )
     register_operation(

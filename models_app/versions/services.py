@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Exists, F, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,9 +49,11 @@ class Incoming:
     parameter_count: int | None = None
 
 
-def latest_version(model: AIModel) -> ModelVersion | None:
-    """The most recently created version (S-30)."""
-    return model.versions.order_by("-created_at", "-number").first()
+def downloadable_version(model: AIModel) -> ModelVersion | None:
+    """The newest version that has files: what "Download model" hands out (a newer version
+    still waiting for its upload would be an empty zip)."""
+    has_files = Exists(VersionFile.objects.filter(version=OuterRef("pk")))
+    return model.versions.filter(has_files).order_by("-created_at", "-number").first()
 
 
 def next_version_name(model: AIModel) -> str:
@@ -278,12 +280,26 @@ def file_delete(file: VersionFile, *, by=None, storage_key: str | None = None) -
     return True
 
 
+def _count_model_download(model_id) -> None:
+    # The model's own count serves the list's "most downloaded first" from an index; it
+    # grows with its files' and versions' counts, in the same transaction.
+    AIModel.objects.filter(pk=model_id).update(download_count=F("download_count") + 1)
+
+
 def file_count_download(file_id: int) -> None:
-    VersionFile.objects.filter(pk=file_id).update(download_count=F("download_count") + 1)
+    with transaction.atomic():
+        VersionFile.objects.filter(pk=file_id).update(download_count=F("download_count") + 1)
+        _count_model_download(
+            Subquery(VersionFile.objects.filter(pk=file_id).values("version__model_id")[:1])
+        )
 
 
 def version_count_download(version_id: int) -> None:
-    ModelVersion.objects.filter(pk=version_id).update(download_count=F("download_count") + 1)
+    with transaction.atomic():
+        ModelVersion.objects.filter(pk=version_id).update(download_count=F("download_count") + 1)
+        _count_model_download(
+            Subquery(ModelVersion.objects.filter(pk=version_id).values("model_id")[:1])
+        )
 
 
 def sizes_recompute() -> int:

@@ -31,9 +31,9 @@ from .services import (
     Incoming,
     StorageFailed,
     VersionNameTaken,
+    downloadable_version,
     file_delete,
     files_store,
-    latest_version,
     next_version_name,
     version_create,
     version_delete,
@@ -332,9 +332,9 @@ def version_download_view(request, ref, name, *, model):
 @require_safe
 @download_route(model_by_ref)
 def model_download_view(request, ref, *, model):
-    version = latest_version(model)
+    version = downloadable_version(model)
     if version is None:
-        raise Http404(_("This model has no version to download yet."))
+        raise Http404(_("No version of this model has files to download yet."))
     return _zip(request, model, version)
 
 

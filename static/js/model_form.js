@@ -1,4 +1,5 @@
-// Create / edit model page: rich-text editor rules and tag suggestions for comma lists.
+// Create / edit model page: rich-text editor rules and the avatar's own preview (the tag
+// fields' chips are static/js/tag_chips.js).
 (() => {
   // Overviews are text only: refuse file attachments in the editor.
   document.addEventListener("trix-file-accept", (event) => event.preventDefault());
@@ -9,27 +10,5 @@
     ["input", "change"].forEach((type) =>
       input.addEventListener(type, (event) => event.stopPropagation()),
     );
-  });
-
-  // A <datalist> suggests whole values; for "a, b, c" inputs offer "a, b, <suggestion>".
-  const originals = new Map();
-  document.querySelectorAll("[data-tag-input]").forEach((input) => {
-    const list = document.getElementById(input.getAttribute("list"));
-    if (!list) return;
-    originals.set(list, Array.from(list.options, (o) => o.value));
-    input.addEventListener("input", () => {
-      const parts = input.value.split(",");
-      const current = parts.pop().trim().toLowerCase();
-      const chosen = new Set(parts.map((p) => p.trim().toLowerCase()));
-      const prefix = parts.length ? parts.map((p) => p.trim()).join(", ") + ", " : "";
-      list.replaceChildren(
-        ...originals
-          .get(list)
-          .filter((name) => !chosen.has(name.toLowerCase()))
-          .filter((name) => !current || name.toLowerCase().includes(current))
-          .slice(0, 30)
-          .map((name) => new Option(prefix + name)),
-      );
-    });
   });
 })();

@@ -71,6 +71,7 @@ def test_the_header_card_shows_the_tags_read_with_its_counts(client_for, owner, 
     model.tags.add(TagFactory(category="framework", name="PyTorch"))
     with CaptureQueriesContext(connection) as queries:
         html = client_for(owner).get(model.get_absolute_url()).content.decode()
-    assert '<span class="tag tag-framework">PyTorch</span>' in html
+    # A tag is a link to the list filtered by it (issue 11, point 6).
+    assert '<a class="tag tag-framework" href="/models/?framework=PyTorch">PyTorch</a>' in html
     tag_queries = [q["sql"] for q in queries.captured_queries if '"tags_tag"' in q["sql"]]
     assert len(tag_queries) == 1 and "versions_modelversion" in tag_queries[0]

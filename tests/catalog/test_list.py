@@ -393,3 +393,84 @@ def test_the_back_button_gets_the_whole_page(client_for, owner, model):
 def test_a_results_swap_shows_only_what_the_user_may_see(client_for, stranger, model):
     response = client_for(stranger).get("/models/", {"q": "pipeline"}, **HTMX_RESULTS)
     assert titles(response) == []
+
+
+# Issue 11, points 6 and 7: popularity sorts, downloads beside views, tags as filter links.
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("-views", ["watched", "fetched", "quiet"]), ("-downloads", ["fetched", "watched", "quiet"])],
+)
+def test_popularity_sorts_put_the_most_viewed_or_downloaded_first(
+    client_for, owner, sort, expected
+):
+    AIModelFactory(owner=owner, title="quiet", view_count=1, download_count=0)
+    AIModelFactory(owner=owner, title="watched", view_count=50, download_count=2)
+    AIModelFactory(owner=owner, title="fetched", view_count=5, download_count=9)
+    response = client_for(owner).get("/models/", {"sort": sort})
+    assert titles(response) == expected
+    html = response.content.decode()
+    assert re.search(rf'<option value="{sort}" selected>[^<]+, most first</option>', html)
+
+
+def test_cards_show_downloads_beside_views(client_for, owner, model):
+    AIModelFactory(owner=owner, title="once", download_count=1)
+    model.view_count, model.download_count = 7, 12
+    model.save()
+    html = client_for(owner).get("/models/", {"sort": "-downloads"}).content.decode()
+    assert re.search(r"7 views</li>\s*<li [^>]*>12 downloads</li>", html)
+    assert ">1 download</li>" in html
+
+
+def test_the_table_shows_views_and_downloads(client_for, owner, model):
+    model.view_count, model.download_count = 7, 12
+    model.save()
+    html = client_for(owner).get("/models/", {"view": "table"}).content.decode()
+    assert '<th scope="col" class="numeric">Views</th>' in html
+    assert '<td class="numeric" data-column="views">7</td>' in html
+    assert '<td class="numeric" data-column="downloads">12</td>' in html
+
+
+def test_a_cards_tags_link_to_the_list_filtered_by_that_tag(client_for, owner):
+    AIModelFactory(
+        owner=owner,
+        tags=[
+            TagFactory(category="framework", name="PyTorch"),
+            TagFactory(category="task", name="text classification"),
+        ],
+    )
+    client = client_for(owner)
+    for view in ("cards", "table"):
+        html = client.get("/models/", {"view": view}).content.decode()
+        assert 'class="tag tag-framework" href="/models/?framework=PyTorch"' in html
+        assert 'href="/models/?task=text+classification"' in html
+
+
+def test_the_tag_suggestions_of_a_category_are_ranked_by_use_among_visible_models(
+    client_for, owner, stranger
+):
+    pytorch, jax = TagFactory(name="PyTorch"), TagFactory(name="JAX")
+    hidden = TagFactory(name="InternalFramework")
+    AIModelFactory(owner=owner, tags=[pytorch])
+    AIModelFactory.create_batch(2, owner=owner, tags=[jax])
+    AIModelFactory(owner=stranger, tags=[hidden, pytorch])
+    AIModelFactory(owner=stranger, tags=[TagFactory(category="task", name="qa")])
+    response = client_for(owner).get("/models/tags/framework/")
+    assert response.status_code == 200
+    assert response.json() == {"category": "framework", "tags": ["JAX", "PyTorch"]}
+    assert client_for(stranger).get("/models/tags/framework/").json()["tags"] == [
+        "InternalFramework",
+        "PyTorch",
+    ]
+
+
+def test_tag_suggestions_of_an_unknown_category_are_404(client_for, owner):
+    assert client_for(owner).get("/models/tags/colour/").status_code == 404
+
+
+def test_the_lists_tag_filters_name_their_suggestions(client_for, owner):
+    html = client_for(owner).get("/models/").content.decode()
+    assert 'name="framework"' in html
+    assert 'data-tag-input="framework" data-suggest-url="/models/tags/framework/"' in html
+    assert 'id="tag-chip-texts"' in html

@@ -1,4 +1,7 @@
+import re
+
 from models_app.catalog.models import AIModel
+from tests.factories import AIModelFactory, ShareFactory
 
 from .images import huge_png_header, image_upload
 from .test_create import form_data
@@ -66,3 +69,65 @@ def test_preview_refuses_an_avatar_over_the_byte_limit(client_for, owner, settin
     settings.MAX_AVATAR_BYTES = 1000
     html = client_for(owner).post(PREVIEW, form_data(avatar=image_upload(size=(400, 400))))
     assert "the limit is 1000" in html.content.decode()
+
+
+# Issue 11, points 9 and 20.
+
+
+def edit_preview(client, model, **fields):
+    return client.post(f"/models/{model.uuid}/edit/preview/", form_data(revision=1, **fields))
+
+
+def preview_title(html: str) -> str:
+    return re.search(r'<h1 class="model-title">([^<]*)</h1>', html).group(1)
+
+
+def test_the_edit_preview_shows_the_models_real_latest_version(
+    client_for, owner, model, add_version
+):
+    add_version(model, name="v1")
+    add_version(model, name="release-2")
+    client = client_for(owner)
+    for html in (
+        edit_preview(client, model).content.decode(),
+        client.get(f"/models/{model.uuid}/edit/").content.decode(),
+    ):
+        assert re.search(r"Latest version</dt><dd>release-2</dd>", html)
+
+
+def test_a_clashing_title_keeps_the_preview_title_next_to_the_error(client_for, owner):
+    AIModelFactory(owner=owner, title="Taken Title")
+    html = client_for(owner).post(PREVIEW, form_data(title="taken  title")).content.decode()
+    assert preview_title(html) == "taken title"
+    assert "You already have a model named “taken title”." in html
+
+
+def test_the_edit_preview_reveals_no_title_the_owner_keeps_from_the_editor(
+    client_for, owner, editor, model
+):
+    AIModelFactory(owner=owner, title="secret-plans")  # not shared with the editor
+    client = client_for(editor)
+    hidden = edit_preview(client, model, title="secret-plans").content.decode()
+    assert preview_title(hidden) == "secret-plans"
+    assert "To fix before submitting" not in hidden
+
+
+def test_the_edit_preview_names_a_clash_with_a_model_the_editor_can_see(
+    client_for, owner, editor, model
+):
+    ShareFactory(model=AIModelFactory(owner=owner, title="shared-too"), user=editor)
+    html = edit_preview(client_for(editor), model, title="shared-too").content.decode()
+    assert preview_title(html) == "shared-too"
+    assert "This owner already has a model named “shared-too”." in html
+
+
+def test_saving_a_title_the_owner_already_uses_is_refused_with_the_same_message(
+    client_for, owner, editor, model
+):
+    AIModelFactory(owner=owner, title="secret-plans")
+    data = form_data(title="secret-plans", revision=1, ip_whitelist="")
+    response = client_for(editor).post(f"/models/{model.uuid}/edit/", data)
+    assert response.status_code == 400
+    assert "This owner already has a model named “secret-plans”." in response.content.decode()
+    model.refresh_from_db()
+    assert model.title == "pipeline-demo-0412"

@@ -15,8 +15,9 @@ def test_preview_follows_typing_and_submit_shows_everything(page, sign_in, owner
     preview = page.get_by_test_id("preview")
     page.fill("input[name=title]", "pipeline-demo-0412")
     page.fill("input[name=parameter_size]", "13b")
-    page.fill("input[name=tags_framework]", "PyTorch")
-    page.fill("input[name=tags_task]", "text classification")
+    # The tag fields are chips now (issue 11, point 5): the label names the chip entry.
+    page.fill("#id_tags_framework", "PyTorch")
+    page.fill("#id_tags_task", "text classification")
     editor = page.locator("trix-editor")
     editor.click()
     page.keyboard.press("Control+b")

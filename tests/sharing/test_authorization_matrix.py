@@ -253,6 +253,10 @@ ROUTES = {
         head=True,
     ),
     "catalog:preview": Route(post=SIGNED_IN, kwargs=no_kwargs, data=new_model_form),
+    # Scoped by what the caller can see, not by a model: any signed-in user may ask.
+    "catalog:tag_suggestions": Route(
+        get=SIGNED_IN, kwargs=lambda s: {"category": "framework"}, head=True
+    ),
     "catalog:detail": Route(get=Action.VIEW, head=True),
     "catalog:edit": Route(
         get=Action.EDIT, post=Action.EDIT, data=edit_model_form, writes=True, head=True

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from models_app.audit.models import AuditAction, AuditEvent
 from models_app.catalog.models import AIModel
-from models_app.versions.models import ModelVersion, VersionStatus
+from models_app.versions.models import ModelVersion, VersionFile, VersionStatus
 
 from .conftest import upload_multipart
 from .factories import VersionFactory
@@ -217,8 +217,12 @@ def test_header_shows_the_most_recently_created_version(client_for, owner, model
     assert latest == "old"
 
 
-def test_detail_offers_download_model_once_a_version_exists(client_for, viewer, model):
-    VersionFactory(model=model, number=1, name="v1")
+def test_detail_offers_download_model_once_a_version_has_files(client_for, viewer, model):
+    # Issue 11, point 8: a version alone is not enough any more; it must hold files.
+    version = VersionFactory(model=model, number=1, name="v1")
+    VersionFile.objects.create(
+        version=version, path="a.bin", storage_key="k-a", size_bytes=1, sha256="0" * 64
+    )
     html = client_for(viewer).get(model.get_absolute_url()).content.decode()
     assert f"/models/{model.uuid}/download/" in html
 
