@@ -49,6 +49,11 @@ class Incoming:
     parameter_count: int | None = None
 
 
+def latest_version(model: AIModel) -> ModelVersion | None:
+    """The most recently created version (S-30), with files or not."""
+    return model.versions.order_by("-created_at", "-number").first()
+
+
 def downloadable_version(model: AIModel) -> ModelVersion | None:
     """The newest version that has files: what "Download model" hands out (a newer version
     still waiting for its upload would be an empty zip)."""

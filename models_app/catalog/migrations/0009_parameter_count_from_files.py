@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0007_rename_basemodel_knownbasemodel'),
+        ('catalog', '0008_download_count_and_popularity_sorts'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('versions', '0001_initial'),
+        ('versions', '0002_model_download_counts'),
     ]
 
     operations = [
