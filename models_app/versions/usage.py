@@ -16,10 +16,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from models_app.access.downloads import download_allowed
 from models_app.catalog.links import model_url
 
 from .downloads import zip_name
-from .services import latest_version
+from .services import downloadable_version
 
 SESSION_VARIABLE = "MODELHUB_SESSION"
 
@@ -66,7 +67,7 @@ def snippets(request, page, version) -> list[Snippet]:
         ),
         Snippet(
             "curl-model",
-            _("The model as a zip (its newest version, as “Download model” gives it)"),
+            _("The model as a zip (its newest version with files, as “Download model” gives it)"),
             curl_command(request.build_absolute_uri(model_zip), f"{page.model.title}.zip"),
         ),
     ]
@@ -78,8 +79,11 @@ def snippets(request, page, version) -> list[Snippet]:
 
 
 def usage_section(request, page) -> str:
-    """The box of commands, or "" while the model has no version."""
-    version = latest_version(page.model)
+    """The box of commands for the version "Download model" gives, or "" while no version
+    has files (there would be nothing to fetch)."""
+    if page.caller is not None and not download_allowed(page.caller, page.model):
+        return ""  # the Download button says why; commands would only meet a 403
+    version = page.found_once("downloadable_version", lambda page: downloadable_version(page.model))
     if version is None:
         return ""
     context = {

@@ -154,6 +154,7 @@ def test_use_this_model_quotes_what_the_shell_would_split(client_for, owner, mod
     model.title = "Tom's model/v2 $HOME"
     model.save()
     version = VersionFactory(model=model, number=1, name="v1")
+    upload_multipart(client_for(owner), version, {"config.json": b"{}"})
     html = card_of(client_for(owner), version.model)
     box = unescape(section(html, "use-this-model"))
     name = shlex.quote("Tom's model-v2 $HOME-v1.zip")
@@ -161,6 +162,17 @@ def test_use_this_model_quotes_what_the_shell_would_split(client_for, owner, mod
 
 
 def test_no_version_no_commands(client_for, owner, model):
+    assert 'data-testid="use-this-model"' not in card_of(client_for(owner), model)
+
+
+def test_no_files_no_commands(client_for, owner, model):
+    VersionFactory(model=model, number=1, name="v1")
+    assert 'data-testid="use-this-model"' not in card_of(client_for(owner), model)
+
+
+def test_no_commands_outside_the_allowlist(client_for, owner, model, with_readme):
+    model.ip_allowlist = "10.0.0.0/8"
+    model.save()
     assert 'data-testid="use-this-model"' not in card_of(client_for(owner), model)
 
 
