@@ -104,15 +104,8 @@ def model_edit_view(request, ref):
         try:
             saved = _written(form, update)
         except StaleEdit:
+            # The form page says so itself, next to the form (one message, not two banners).
             fresh = AIModel.objects.get(pk=model.pk)
-            messages.error(
-                request,
-                _(
-                    "Someone saved this model after you opened the form. Nothing was saved; "
-                    "your changes are still in the form. Reload the page to see the current "
-                    "version before saving again."
-                ),
-            )
             return _form_page(request, form, fresh, status=409, stale=True)
         if saved is not None:
             messages.success(request, _("Changes saved."))

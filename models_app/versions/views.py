@@ -23,7 +23,7 @@ from models_app.catalog.modelpage import model_page
 
 from . import blobs, downloads
 from .forms import VersionForm
-from .listing import folder_exists, list_folder
+from .listing import folder_exists, list_folder, nearest_folder
 from .models import ModelVersion, VersionFile
 from .paths import InvalidPath, normalize_folder, normalize_path, normalize_paths
 from .services import (
@@ -152,8 +152,9 @@ def file_delete_view(request, ref, name):
         raise Http404(_("No such file in this version."))
     messages.success(request, _("“%(path)s” deleted.") % {"path": path})
     folder = path.rpartition("/")[0]
+    folder = nearest_folder(version, folder + "/" if folder else "")
     url = reverse("versions:detail", kwargs={"ref": model.uuid, "name": name})
-    return redirect(f"{url}?path={quote(folder + '/')}" if folder else url)
+    return redirect(f"{url}?path={quote(folder)}" if folder else url)
 
 
 @csrf_exempt

@@ -1,13 +1,8 @@
-// Versions pages: confirmation of deletes, and the uploader (files, folders, drag-and-drop).
+// The version page's uploader (files, folders, drag-and-drop).
 // Each file goes as its own raw request body with its path in X-Upload-Path, so the server
 // streams it to storage without multipart parsing; a <progress> per file shows how far it is.
 (() => {
   "use strict";
-
-  document.addEventListener("submit", (event) => {
-    const form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
-  });
 
   const form = document.querySelector("form[data-uploader]");
   if (!form) return;
