@@ -15,11 +15,10 @@ from django.views.decorators.vary import vary_on_headers
 from models_app.access.caller import caller_of
 from models_app.access.downloads import download_route
 from models_app.access.roles import Action
-from models_app.access.rules import allowed_actions
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.catalog.lookups import model_by_ref
-from models_app.catalog.modelpage import model_page
+from models_app.catalog.modelpage import model_page, model_page_context
 
 from . import blobs, downloads
 from .forms import VersionForm
@@ -89,17 +88,10 @@ def version_detail_view(request, ref, name):
     htmx = request.htmx
     # A history restore (the back button) needs the whole page, whatever its target.
     if htmx and htmx.target == "file-browser" and not htmx.history_restore_request:
-        return render(
-            request,
-            "versions/_file_browser.html",
-            {
-                "model": model,
-                "version": version,
-                "listing": listing,
-                "actions": allowed_actions(request, model),
-                "oob": True,
-            },
+        context = model_page_context(
+            request, model, "versions", version=version, listing=listing, oob=True
         )
+        return render(request, "versions/_file_browser_update.html", context)
     return _page(request, model, "versions/version_detail.html", version=version, listing=listing)
 
 

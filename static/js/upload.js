@@ -41,6 +41,8 @@
     pump();
   }
 
+  // The file browser, and with it (out of band) the version's facts and the model header,
+  // whose sizes and counts follow the files.
   function refreshBrowser() {
     if (window.htmx && document.getElementById("file-browser")) {
       window.htmx.ajax("GET", window.location.href, { target: "#file-browser", swap: "outerHTML" });
@@ -97,18 +99,13 @@
     while (running < PARALLEL && queue.length) send(queue.shift());
   }
 
-  // A chosen folder's contents keep their paths inside it (as `import_model` does);
-  // dropped folders keep their own names, since several may be dropped at once.
-  function insideChosenFolder(file) {
-    const parts = (file.webkitRelativePath || file.name).split("/");
-    return parts.length > 1 ? parts.slice(1).join("/") : parts[0];
-  }
-
+  // A chosen folder keeps its own name as the top directory, as a dropped one does:
+  // webkitRelativePath starts with it ("my-model/config.json").
   function addFiles(files, useRelativePath) {
     addBatch(
       [...files].map((file) => ({
         file,
-        path: useRelativePath ? insideChosenFolder(file) : file.name,
+        path: (useRelativePath && file.webkitRelativePath) || file.name,
       })),
     );
   }
