@@ -4,6 +4,20 @@ document.addEventListener("change", (event) => {
   if (select) select.form.requestSubmit();
 });
 
+// A file picker (data-file-picker) is a button and the names of the chosen files instead of
+// the browser's bare control. Listened to while capturing: a picker may stop its change
+// event from reaching its form (the avatar does, see model_form.js).
+document.addEventListener(
+  "change",
+  (event) => {
+    const input = event.target;
+    const names = input.closest?.("[data-file-picker]")?.querySelector("[data-file-picker-names]");
+    if (!names || input.type !== "file") return;
+    names.textContent = [...input.files].map((file) => file.name).join(", ") || names.dataset.none;
+  },
+  true,
+);
+
 // Deleting asks first, in a <dialog> (templates/catalog/_delete_dialog.html; S-60…S-63).
 // A trigger names its dialog (data-delete-dialog, else "delete-dialog") and what it deletes
 // (data-delete-title). It is a link with data-delete-url (the list's ⋮ menu: without
