@@ -4,6 +4,25 @@ document.addEventListener("change", (event) => {
   if (select) select.form.requestSubmit();
 });
 
+// On a phone a table collapses to stacked rows (app.css), each cell led by its column's
+// heading: read here from the table's head rather than repeated in every template. A column
+// whose heading is only for screen readers (operations) gets no label.
+const labelTableCells = () => {
+  document.querySelectorAll("table").forEach((table) => {
+    const heads = [...table.querySelectorAll("thead th")].map((th) => {
+      const text = th.textContent.trim();
+      return th.querySelector(".visually-hidden")?.textContent.trim() === text ? "" : text;
+    });
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      [...row.cells].forEach((cell, index) => {
+        if (heads[index] && !cell.dataset.label) cell.dataset.label = heads[index];
+      });
+    });
+  });
+};
+document.addEventListener("DOMContentLoaded", labelTableCells);
+document.addEventListener("htmx:load", labelTableCells);
+
 // A file picker (data-file-picker) is a button and the names of the chosen files instead of
 // the browser's bare control. Listened to while capturing: a picker may stop its change
 // event from reaching its form (the avatar does, see model_form.js).
