@@ -16,6 +16,7 @@ from models_app.access.rules import can
 
 from .avatars import keep_token
 from .cards import avatar_url, card_for, preview_card
+from .editor import editor_labels
 from .forms import TAG_FIELDS, ModelEditForm
 from .listing import list_context, model_list
 from .lookups import model_by_ref
@@ -40,6 +41,7 @@ def _form_page(request, form, model=None, status=200, stale=False):
         "stale": stale,
         "base_models": base_model_suggestions(),
         "tag_options": tag_suggestions(request.user),
+        "editor_labels": editor_labels(),
         "tag_fields": [form[name] for name in TAG_FIELDS],
         "card": card_for(model) if model else None,
         "preview_url": (

@@ -83,15 +83,20 @@
       item.node.querySelector(".upload-state").textContent = `${progress.value}%`;
     });
     xhr.addEventListener("load", () => {
+      const ok = xhr.status >= 200 && xhr.status < 300;
       let message = "";
-      try {
-        message = JSON.parse(xhr.responseText).error || "";
-      } catch (_error) {
-        message = xhr.statusText;
+      if (!ok) {
+        try {
+          message = JSON.parse(xhr.responseText).error || "";
+        } catch (_error) {
+          // Not the hub's JSON answer (a proxy's page): the browser's status text would be
+          // English whatever the page's language.
+        }
+        message ||= text("refused").replace("%(status)s", xhr.status);
       }
-      finish(item, xhr.status >= 200 && xhr.status < 300, message);
+      finish(item, ok, message);
     });
-    xhr.addEventListener("error", () => finish(item, false, xhr.statusText));
+    xhr.addEventListener("error", () => finish(item, false, text("connection-lost")));
     xhr.send(item.file);
   }
 
