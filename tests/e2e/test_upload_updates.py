@@ -64,3 +64,33 @@ def test_the_download_button_and_the_facts_follow_an_upload_into_a_new_version(
     expect(page.locator("#model-header [data-operation=download]")).to_be_visible()
     expect(page.locator("#model-header")).to_have_count(1)
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_an_answer_that_is_not_the_hubs_or_a_lost_connection_is_said_in_the_page_language(
+    page, sign_in, owner, model, tmp_path
+):
+    """Not the browser's English status text (issue 11, point 15)."""
+    VersionFactory(model=model, number=1, name="v1")
+    (tmp_path / "a.bin").write_bytes(b"a")
+    (tmp_path / "b.bin").write_bytes(b"b")
+    sign_in(owner)
+    page.goto(f"/models/{model.uuid}/versions/v1/")
+    answers = iter(["proxy", "lost"])
+
+    def answer(route):
+        if next(answers) == "proxy":
+            route.fulfill(status=502, content_type="text/html", body="<h1>Bad Gateway</h1>")
+        else:
+            route.abort("connectionreset")
+
+    page.route("**/upload/", answer)
+    page.set_input_files(
+        "input[data-file-input]", [str(tmp_path / "a.bin"), str(tmp_path / "b.bin")]
+    )
+    errors = page.locator(".upload-item.failed .upload-error")
+    expect(errors).to_have_text(
+        [
+            "The server refused the upload (HTTP 502).",
+            "The connection was lost before the server answered.",
+        ]
+    )
