@@ -17,6 +17,7 @@ from models_app.tags.models import TagCategory
 
 from .avatars import keep_token, receives_avatar
 from .cards import avatar_url, detail_card, preview_card, saved_preview_card
+from .editor import editor_labels
 from .forms import TAG_FIELDS, ModelEditForm
 from .listing import list_context, model_list
 from .lookups import model_by_ref
@@ -41,6 +42,7 @@ def _form_page(request, form, model=None, status=200, stale=False):
         "stale": stale,
         "base_models": base_model_suggestions(),
         "tag_options": tag_suggestions(request.user),
+        "editor_labels": editor_labels(),
         "tag_fields": [form[name] for name in TAG_FIELDS],
         "card": saved_preview_card(model) if model else None,
         "preview_url": (
@@ -110,15 +112,8 @@ def model_edit_view(request, ref):
         try:
             saved = _written(form, update)
         except StaleEdit:
+            # The form page says so itself, next to the form (one message, not two banners).
             fresh = AIModel.objects.get(pk=model.pk)
-            messages.error(
-                request,
-                _(
-                    "Someone saved this model after you opened the form. Nothing was saved; "
-                    "your changes are still in the form. Reload the page to see the current "
-                    "version before saving again."
-                ),
-            )
             return _form_page(request, form, fresh, status=409, stale=True)
         if saved is not None:
             messages.success(request, _("Changes saved."))

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from models_app.tags.parsing import parse_tags
 
@@ -9,21 +9,21 @@ from .rules import clean_version_name
 
 class VersionForm(forms.Form):
     name = forms.CharField(
-        label=_lazy("Identifier"),
+        label=_("Identifier"),
         max_length=100,
         required=False,
-        help_text=_lazy("Letters, digits, “.”, “_”, “+” and “-”. Leave empty for v1, v2, …"),
+        help_text=_("Letters, digits, “.”, “_”, “+” and “-”. Leave empty for v1, v2, …"),
     )
     status = forms.ChoiceField(
-        label=_lazy("Status"), choices=VersionStatus.choices, initial=VersionStatus.CREATED
+        label=_("Status"), choices=VersionStatus.choices, initial=VersionStatus.CREATED
     )
     tags = forms.CharField(
-        label=_lazy("Tags"),
+        label=_("Tags"),
         required=False,
         max_length=1000,
-        help_text=_lazy("Comma-separated, e.g. fp16, gguf"),
+        help_text=_("Comma-separated, e.g. fp16, gguf"),
     )
-    notes = forms.CharField(label=_lazy("Notes"), required=False, widget=forms.Textarea)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, require_name=False, **kwargs):
         super().__init__(*args, **kwargs)

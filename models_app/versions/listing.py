@@ -66,3 +66,12 @@ def list_folder(version: ModelVersion, folder: str) -> Listing:
 
 def folder_exists(version: ModelVersion, folder: str) -> bool:
     return not folder or version.files.filter(path__startswith=folder).exists()
+
+
+def nearest_folder(version: ModelVersion, folder: str) -> str:
+    """`folder` if it still holds files, else its nearest ancestor that does ("" for the
+    root): where to go back to after a delete emptied a folder."""
+    while folder and not folder_exists(version, folder):
+        folder = folder.rstrip("/").rpartition("/")[0]
+        folder = folder + "/" if folder else ""
+    return folder

@@ -15,15 +15,14 @@ from django.views.decorators.vary import vary_on_headers
 from models_app.access.caller import caller_of
 from models_app.access.downloads import download_route
 from models_app.access.roles import Action
-from models_app.access.rules import allowed_actions
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.catalog.lookups import model_by_ref
-from models_app.catalog.modelpage import model_page
+from models_app.catalog.modelpage import model_page, model_page_context
 
 from . import blobs, downloads
 from .forms import VersionForm
-from .listing import breadcrumb, folder_exists, list_folder
+from .listing import breadcrumb, folder_exists, list_folder, nearest_folder
 from .models import ModelVersion, VersionFile
 from .paths import InvalidPath, normalize_folder, normalize_path, normalize_paths
 from .preview import file_preview
@@ -90,17 +89,10 @@ def version_detail_view(request, ref, name):
     htmx = request.htmx
     # A history restore (the back button) needs the whole page, whatever its target.
     if htmx and htmx.target == "file-browser" and not htmx.history_restore_request:
-        return render(
-            request,
-            "versions/_file_browser.html",
-            {
-                "model": model,
-                "version": version,
-                "listing": listing,
-                "actions": allowed_actions(request, model),
-                "oob": True,
-            },
+        context = model_page_context(
+            request, model, "versions", version=version, listing=listing, oob=True
         )
+        return render(request, "versions/_file_browser_update.html", context)
     return _page(request, model, "versions/version_detail.html", version=version, listing=listing)
 
 
@@ -153,8 +145,9 @@ def file_delete_view(request, ref, name):
         raise Http404(_("No such file in this version."))
     messages.success(request, _("“%(path)s” deleted.") % {"path": path})
     folder = path.rpartition("/")[0]
+    folder = nearest_folder(version, folder + "/" if folder else "")
     url = reverse("versions:detail", kwargs={"ref": model.uuid, "name": name})
-    return redirect(f"{url}?path={quote(folder + '/')}" if folder else url)
+    return redirect(f"{url}?path={quote(folder)}" if folder else url)
 
 
 @csrf_exempt

@@ -1,13 +1,8 @@
-// Versions pages: confirmation of deletes, and the uploader (files, folders, drag-and-drop).
+// The version page's uploader (files, folders, drag-and-drop).
 // Each file goes as its own raw request body with its path in X-Upload-Path, so the server
 // streams it to storage without multipart parsing; a <progress> per file shows how far it is.
 (() => {
   "use strict";
-
-  document.addEventListener("submit", (event) => {
-    const form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
-  });
 
   const form = document.querySelector("form[data-uploader]");
   if (!form) return;
@@ -46,6 +41,8 @@
     pump();
   }
 
+  // The file browser, and with it (out of band) the version's facts and the model header,
+  // whose sizes and counts follow the files.
   function refreshBrowser() {
     if (window.htmx && document.getElementById("file-browser")) {
       window.htmx.ajax("GET", window.location.href, { target: "#file-browser", swap: "outerHTML" });
@@ -86,15 +83,20 @@
       item.node.querySelector(".upload-state").textContent = `${progress.value}%`;
     });
     xhr.addEventListener("load", () => {
+      const ok = xhr.status >= 200 && xhr.status < 300;
       let message = "";
-      try {
-        message = JSON.parse(xhr.responseText).error || "";
-      } catch (_error) {
-        message = xhr.statusText;
+      if (!ok) {
+        try {
+          message = JSON.parse(xhr.responseText).error || "";
+        } catch (_error) {
+          // Not the hub's JSON answer (a proxy's page): the browser's status text would be
+          // English whatever the page's language.
+        }
+        message ||= text("refused").replace("%(status)s", xhr.status);
       }
-      finish(item, xhr.status >= 200 && xhr.status < 300, message);
+      finish(item, ok, message);
     });
-    xhr.addEventListener("error", () => finish(item, false, xhr.statusText));
+    xhr.addEventListener("error", () => finish(item, false, text("connection-lost")));
     xhr.send(item.file);
   }
 
@@ -102,18 +104,13 @@
     while (running < PARALLEL && queue.length) send(queue.shift());
   }
 
-  // A chosen folder's contents keep their paths inside it (as `import_model` does);
-  // dropped folders keep their own names, since several may be dropped at once.
-  function insideChosenFolder(file) {
-    const parts = (file.webkitRelativePath || file.name).split("/");
-    return parts.length > 1 ? parts.slice(1).join("/") : parts[0];
-  }
-
+  // A chosen folder keeps its own name as the top directory, as a dropped one does:
+  // webkitRelativePath starts with it ("my-model/config.json").
   function addFiles(files, useRelativePath) {
     addBatch(
       [...files].map((file) => ({
         file,
-        path: useRelativePath ? insideChosenFolder(file) : file.name,
+        path: (useRelativePath && file.webkitRelativePath) || file.name,
       })),
     );
   }

@@ -45,6 +45,16 @@ def test_stale_edit_is_refused_and_overwrites_nothing(client_for, owner, editor,
     assert model.title == "first save"
 
 
+def test_a_stale_edit_says_so_once_next_to_the_form(client_for, owner, editor, model):
+    client_for(editor).post(edit_url(model), form_data(title="first save", revision=1))
+    response = client_for(owner).post(edit_url(model), form_data(title="second save", revision=1))
+    html = response.content.decode()
+    assert html.count("Someone saved this model") == 1
+    assert 'class="messages"' not in html
+    assert 'data-testid="stale-edit"' in html
+    assert f'href="/models/{model.uuid}/edit/">Reload the current version</a>' in html
+
+
 def test_editor_may_edit(client_for, editor, model):
     response = client_for(editor).post(edit_url(model), form_data(title="by editor", revision=1))
     assert response.status_code == 302

@@ -39,18 +39,22 @@ def test_create_version_upload_folder_browse_and_download(
         expect(items.nth(index).locator("progress")).to_have_attribute("value", "100")
         expect(items.nth(index)).to_have_class(re.compile(r"\bdone\b"))
 
+    # The chosen folder keeps its own name as the top directory (issue 11, point 12).
     rows = page.get_by_test_id("file-row")
+    expect(rows).to_have_count(1)
+    page.click("[data-testid=file-row] >> text=my-model/")
     expect(rows).to_have_count(3)
     page.click("[data-testid=file-row] >> text=artifacts/")
-    expect(page.locator("[data-testid=file-row][data-path='artifacts/model.bin']")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"\?path=artifacts/$"))
+    model_bin = "my-model/artifacts/model.bin"
+    expect(page.locator(f"[data-testid=file-row][data-path='{model_bin}']")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?path=my-model/artifacts/$"))
 
     with page.expect_download() as info:
-        page.click("[data-path='artifacts/model.bin'] >> text=Download")
+        page.click(f"[data-path='{model_bin}'] >> text=Download")
     saved = tmp_path / "downloaded.bin"
     info.value.save_as(saved)
     assert saved.read_bytes() == WEIGHTS
-    assert VersionFile.objects.get(path="artifacts/model.bin").sha256
+    assert VersionFile.objects.get(path=model_bin).sha256
 
 
 def test_versions_tab_lists_the_version_with_its_status(page, sign_in, owner, model):

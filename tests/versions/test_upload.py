@@ -266,12 +266,25 @@ def test_admin_deletes_a_file_and_its_object(
     with django_capture_on_commit_callbacks(execute=True):
         response = delete_file(client, version, "dir/a.bin")
     assert response.status_code == 302
-    assert response["Location"].endswith("?path=dir/")
+    # dir/ held only that file: back to the root, not to a folder that is gone (a 404).
+    assert response["Location"].endswith("/versions/v1/")
     remaining = VersionFile.objects.get()
     assert backend.keys() == [remaining.storage_key]
     version.refresh_from_db()
     assert version.size_bytes == len(CONFIG)
     assert AIModel.objects.get(pk=version.model_id).storage_bytes == len(CONFIG)
+
+
+def test_deleting_a_file_returns_to_the_nearest_folder_that_still_has_files(
+    client_for, owner, version
+):
+    client = client_for(owner)
+    upload_multipart(client, version, {"a/b/c.bin": b"1", "a/b/d.bin": b"2", "a/e.bin": b"3"})
+    assert delete_file(client, version, "a/b/c.bin")["Location"].endswith("?path=a/b/")
+    assert delete_file(client, version, "a/b/d.bin")["Location"].endswith("?path=a/")
+    response = delete_file(client, version, "a/e.bin")
+    assert response["Location"].endswith("/versions/v1/")
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_file_delete_is_audited(client_for, owner, version):
