@@ -93,11 +93,12 @@
 
     const drawChips = () => {
       entry.placeholder = chips.length ? "" : placeholder;
-      const removeLabel = texts().remove || "Remove {tag}";
+      // The page gives the words (templates/catalog/_tag_chip_texts.html).
+      const removeLabel = texts().remove || "× {tag}";
       chipList.replaceChildren(
         ...chips.map((name, index) => {
           const item = document.createElement("li");
-          item.className = `tag-chip tag tag-${field.dataset.tagInput}`;
+          item.classList.add("tag-chip", "tag", `tag-${field.dataset.tagInput}`);
           item.dataset.tagChip = name;
           const label = document.createElement("span");
           label.textContent = name;

@@ -169,7 +169,13 @@ def test_gettext_is_imported_under_names_the_extraction_knows():
 
 def _user_facing_forms():
     """Every form a user fills in (the admin's are Django's), built as its pages build it."""
-    from models_app.accounts.forms import SignInForm
+    from models_app.accounts.forms import (
+        NewPasswordForm,
+        OwnPasswordChangeForm,
+        ResetRequestForm,
+        SignInForm,
+    )
+    from models_app.accounts.models import User
     from models_app.catalog.filters import ModelFilter
     from models_app.catalog.forms import ModelEditForm
     from models_app.catalog.models import AIModel
@@ -179,6 +185,9 @@ def _user_facing_forms():
     saved = AIModel(pk=1, title="x")
     return {
         SignInForm: [SignInForm()],
+        OwnPasswordChangeForm: [OwnPasswordChangeForm(User(email="x@example.com"))],
+        ResetRequestForm: [ResetRequestForm()],
+        NewPasswordForm: [NewPasswordForm(User(email="x@example.com"))],
         ModelEditForm: [
             ModelEditForm(owner=None),
             ModelEditForm({}, owner=None, instance=saved, allowlist_editable=False),

@@ -17,6 +17,9 @@ SAME_IN_JAPANESE = frozenset(
         "ModelHub",
         "English",
         "ZIP",
+        "zip",
+        "Cookie",
+        "sessionid",
         "PNG",
         "JPEG",
         "GIF",
@@ -141,7 +144,16 @@ def script_strings(source: str) -> list[str]:
 
 # Literals a script uses that are not shown: HTTP headers, key names.
 SCRIPT_NAMES = frozenset(
-    {"Accept", "Content-Type", "X-CSRFToken", "X-Upload-Path", "Escape", "Enter", "Tab"}
+    {
+        "Accept",
+        "Content-Type",
+        "X-CSRFToken",
+        "X-Upload-Path",
+        "Escape",
+        "Enter",
+        "Tab",
+        "Backspace",
+    }
 )
 _PROSE = re.compile(r"\b[A-Z][a-z]{2,}\b|(?:\b[a-z]{2,}[ \u00a0]+){2}[a-z]{2,}\b")
 

@@ -63,9 +63,11 @@ def test_the_declared_menu_entry_appears_on_the_card(client_for, viewer, model):
 
 
 def test_the_declared_card_section_shows_on_the_model_card_tab_in_order(client_for, owner, model):
+    from tests.versions.conftest import upload_multipart
     from tests.versions.factories import VersionFactory
 
-    VersionFactory(model=model, number=1, name="v1")
+    version = VersionFactory(model=model, number=1, name="v1")
+    upload_multipart(client_for(owner), version, {"config.json": b"{}"})
     html = client_for(owner).get(model.get_absolute_url()).content.decode()
     assert '<section data-testid="notes-summary">Notes on pipeline-demo-0412</section>' in html
     # order 5: before versions' "Use this model" (10), after the overview
