@@ -5,6 +5,8 @@ from functools import cached_property
 from types import SimpleNamespace
 
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from models_app.tags.models import TagCategory
@@ -53,6 +55,27 @@ class ModelCard:
     @property
     def delete_url(self) -> str:
         return model_url("catalog:delete", self.model)
+
+    @cached_property
+    def tags_html(self) -> str:
+        """The tag groups (S-20): each tag a link to the list filtered by it, or a plain
+        label on a preview. Built here rather than in template loops, as the facts are."""
+        groups = []
+        for label, tags in self.tag_groups:
+            items = "".join(
+                format_html('<a class="tag tag-{}" href="{}">{}</a>', tag.category, url, tag.name)
+                if (url := getattr(tag, "filter_url", ""))
+                else format_html('<span class="tag tag-{}">{}</span>', tag.category, tag.name)
+                for tag in tags
+            )
+            groups.append(
+                format_html(
+                    '<div class="tag-group"><dt>{}</dt><dd>{}</dd></div>',
+                    label,
+                    mark_safe(items),  # noqa: S308 — items are format_html's
+                )
+            )
+        return mark_safe("".join(groups))  # noqa: S308 — each group is format_html's
 
     @cached_property
     def facts(self) -> dict[str, str]:
