@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "models_app.versions",
     "models_app.audit",
     "models_app.sharing",
+    "models_app.api",
     "modelhub",
 ]
 

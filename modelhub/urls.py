@@ -18,6 +18,7 @@ APP_URLS = [
     "models_app.versions.urls",
     "models_app.sharing.urls",
     "models_app.audit.urls",
+    "models_app.api.urls",
 ]
 
 

@@ -8,12 +8,14 @@ from models_app.allowlist.client import Address, request_client_address
 @dataclass(frozen=True)
 class Caller:
     """The user whose rights apply, the client address (None for a command) and the way in
-    (`via`: "admin", "load_demo", "api", … — recorded in the audit log). A personal token or
-    an endpoint key will ride here too and narrow what the user may do."""
+    (`via`: "admin", "load_demo", "api", … — recorded in the audit log). `scope` narrows what
+    the user may do when they act through a personal token or an endpoint key: the actions
+    it allows (None: no narrowing, as for a signed-in browser)."""
 
     user: object
     address: Address | None = None
     via: str = ""
+    scope: frozenset | None = None
 
     @property
     def is_signed_in(self) -> bool:

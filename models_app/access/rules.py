@@ -36,8 +36,12 @@ def forget_roles(model) -> None:
 
 
 def allowed_actions(who, model) -> frozenset[Action]:
+    """What the caller's role allows, within the scope of their token if they use one."""
     role = role_of(who, model)
-    return ROLE_ACTIONS[role] if role else frozenset()
+    if not role:
+        return frozenset()
+    scope = as_caller(who).scope
+    return ROLE_ACTIONS[role] if scope is None else ROLE_ACTIONS[role] & scope
 
 
 def can(who, model, action: Action) -> bool:

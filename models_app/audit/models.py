@@ -25,6 +25,9 @@ class AuditAction(models.TextChoices):
     DOWNLOADED = "downloaded", _("Downloaded")
     DOWNLOAD_REFUSED = "download_refused", _("Download refused by the allowlist")
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out", _("Sign-in locked out")
+    TOKEN_CREATED = "token_created", _("Access token created")
+    TOKEN_REVOKED = "token_revoked", _("Access token revoked")
+    TOKEN_NEW_ADDRESS = "token_new_address", _("Access token used from a new address")
 
 
 # Labels for the detail keys the apps record; an unknown key is shown as it is.
@@ -43,6 +46,11 @@ DETAIL_LABELS = {
     "via": _("via"),
     "failures": _("failed sign-ins"),
     "page": _("page"),
+    "token": _("token"),
+    "prefix": _("token prefix"),
+    "scope": _("scope"),
+    "expires": _("expires"),
+    "user": _("user"),
 }
 SIZE_KEYS = {"size"}
 ROLE_KEYS = {"role", "previous"}

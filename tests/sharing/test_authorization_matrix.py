@@ -46,6 +46,7 @@ from tests.factories import PASSWORD
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
+TOKEN = "api token"
 
 # Who may do what, written out here rather than read from the policy under test.
 ROLE_MAY = {
@@ -159,6 +160,15 @@ def password_reset_link(scene):
         "uidb64": urlsafe_base64_encode(force_bytes(owner.pk)),
         "token": default_token_generator.make_token(owner),
     }
+
+
+def owners_token(scene):
+    from models_app.api.services import token_create
+
+    token, _secret = token_create(
+        by=scene.users["owner"], user=scene.users["owner"], name="m", scope="read", expires_days=30
+    )
+    return {"pk": token.pk}
 
 
 @dataclass(frozen=True)
@@ -316,6 +326,18 @@ ROUTES = {
         writes=True,
         head=True,
     ),
+    "api:tokens": Route(
+        get=SIGNED_IN,
+        post=SIGNED_IN,
+        kwargs=no_kwargs,
+        data=lambda s: {"name": "matrix", "scope": "read", "expires_days": "30"},
+        writes=True,
+        head=True,
+    ),
+    # The owner's token: the owner revokes it; anyone else is sent back to their own list
+    # with nothing changed (so no write is required of every caller).
+    "api:token_revoke": Route(post=SIGNED_IN, kwargs=owners_token),
+    "api:whoami": Route(get=TOKEN, kwargs=no_kwargs, head=True),
 }
 
 # Whole subtrees whose authorization is not ours to declare, with the reason.
@@ -398,6 +420,8 @@ def send(client, method, path, data):
 
 
 def expected(identity, access) -> str:
+    if access == TOKEN:
+        return "401"
     if access == PUBLIC:
         return "allowed"
     if identity == "anonymous":
@@ -437,12 +461,54 @@ def test_matrix(scene, key, method, identity):
         return
     if want == "sign in":
         assert is_sign_in_redirect(response)
+    elif want == "401":
+        assert_token_refusal(response)
     elif want == "403":
         assert response.status_code == 403
         assert "403.html" in [t.name for t in response.templates]
     else:
         assert response.status_code == 404
     assert database_state() == before
+
+
+def assert_token_refusal(response, with_body=True):
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    if with_body:
+        assert response.json()["error"]
+
+
+# API routes with token callers ---------------------------------------------------------------
+# The identities above bring no token; here each API route meets the token kinds: none, a read
+# token, a write token, a revoked token, and a token of a user of another tenant.
+TOKEN_CALLERS = ["none", "read", "write", "revoked", "other tenant"]
+
+
+def token_secret(scene, kind) -> str | None:
+    from models_app.api.services import token_create, token_revoke
+
+    if kind == "none":
+        return None
+    user = scene.users["outsider" if kind == "other tenant" else "editor"]
+    scope = "write" if kind == "write" else "read"
+    token, secret = token_create(by=user, user=user, name=kind, scope=scope, expires_days=30)
+    if kind == "revoked":
+        token_revoke(token, by=user)
+    return secret
+
+
+@pytest.mark.parametrize("kind", TOKEN_CALLERS)
+@pytest.mark.parametrize("key", [k for k, r in ROUTES.items() if TOKEN in (r.get, r.post)])
+def test_api_route_with_token_callers(scene, key, kind):
+    secret = token_secret(scene, kind)
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    response = Client(headers=headers).get(reverse(key, kwargs=ROUTES[key].kwargs(scene)))
+    if kind in ("none", "revoked"):
+        assert_token_refusal(response)
+        return
+    assert response.status_code == 200
+    user = scene.users["outsider" if kind == "other tenant" else "editor"]
+    assert response.json()["email"] == user.email
 
 
 STRICT = [
@@ -499,6 +565,8 @@ def assert_refused(response, want, before):
     """A refused request: the answer `want` names, and the database as it was."""
     if want == "sign in":
         assert is_sign_in_redirect(response)
+    elif want == "401":
+        assert_token_refusal(response, with_body=False)
     elif want == "403":
         assert response.status_code == 403
         assert "403.html" in [t.name for t in response.templates]
