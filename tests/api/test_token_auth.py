@@ -130,3 +130,22 @@ def test_a_read_scope_narrows_every_role_to_view_and_download(model, owner, edit
 
 def test_a_scope_gives_nothing_the_role_does_not(model, stranger):
     assert allowed_actions(Caller(user=stranger, scope=SCOPE_ACTIONS[Scope.WRITE]), model) == set()
+
+
+def test_a_write_route_refuses_a_read_token(rf, owner, read_token):
+    from django.http import HttpResponse
+
+    from models_app.api.auth import token_api
+
+    @token_api(scope=Scope.WRITE)
+    def push(request):
+        return HttpResponse("pushed")
+
+    _token, secret = read_token
+    refused = push(rf.post("/api/push", **bearer(secret)))
+    assert refused.status_code == 403
+    assert b"write scope" in refused.content
+    _token, write_secret = token_create(
+        by=owner, user=owner, name="w", scope="write", expires_days=None
+    )
+    assert push(rf.post("/api/push", **bearer(write_secret))).content == b"pushed"
