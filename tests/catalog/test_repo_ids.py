@@ -178,3 +178,26 @@ def test_every_model_has_a_distinct_id(owner, stranger, admin_member):
         AIModelFactory(owner=user, title="same")
     ids = list(AIModel.objects.values_list("repo_namespace", "repo_name"))
     assert len(set(ids)) == len(ids) == 4
+
+
+def test_the_admin_shows_the_id_and_a_new_models_id_is_set(client_for, superuser, model, acme):
+    html = client_for(superuser).get(f"/admin/catalog/aimodel/{model.pk}/change/").content
+    assert b"pipeline-demo-0412" in html
+    assert b"acme" in html
+
+
+def test_a_tenant_made_in_the_admin_gets_its_slug(client_for, superuser):
+    response = client_for(superuser).post(
+        "/admin/accounts/tenant/add/",
+        {
+            "name": "Zeta Labs",
+            "created_at_0": "2026-01-01",
+            "created_at_1": "00:00:00",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, re.findall(r"errorlist.{0,300}", response.content.decode())
+    assert TenantFactory._meta.model.objects.get(name="Zeta Labs").slug == "zeta-labs"
