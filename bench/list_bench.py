@@ -33,7 +33,9 @@ from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from models_app.accounts.models import Tenant, User  # noqa: E402
+from models_app.accounts.slugs import repo_slug  # noqa: E402
 from models_app.catalog.models import AIModel  # noqa: E402
+from models_app.catalog.repoids import namespace_of  # noqa: E402
 from models_app.catalog.search import search_document  # noqa: E402
 from models_app.catalog.titles import title_key  # noqa: E402
 from models_app.sharing.models import Share  # noqa: E402
@@ -177,11 +179,15 @@ def fill(target: int, rng: random.Random):
                 picked.append(rng.choice(by_category["other"]))
             description = f"{rng.choice(WORDS).title()} model for {picked[1].name}."
             updated = now - timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
+            owner = rng.choice(users)
             models.append(
                 AIModel(
-                    owner=rng.choice(users),
+                    owner=owner,
                     title=title,
                     title_key=title_key(title),
+                    # Every title ends in its unique number, so its slug is free.
+                    repo_namespace=namespace_of(owner),
+                    repo_name=repo_slug(title),
                     description=description,
                     base_model=rng.choice(BASES),
                     parameter_count=rng.choice(SIZES),

@@ -3,6 +3,7 @@ from factory.django import DjangoModelFactory
 
 from models_app.accounts.models import Tenant, TenantDomain, User
 from models_app.catalog.models import AIModel
+from models_app.catalog.repoids import free_repo_name, namespace_of
 from models_app.catalog.services import model_refresh_search
 from models_app.catalog.titles import title_key
 from models_app.sharing.models import Role, Share
@@ -62,6 +63,8 @@ class AIModelFactory(DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"model-{n:04d}")
     title_key = factory.LazyAttribute(lambda o: title_key(o.title))
+    repo_namespace = factory.LazyAttribute(lambda o: namespace_of(o.owner))
+    repo_name = factory.LazyAttribute(lambda o: free_repo_name(o.repo_namespace, o.title))
     description = "A test model."
     base_model = "Qwen2-72B-Instruct"
     parameter_count = 7_000_000_000

@@ -40,6 +40,8 @@ class TenantMemberInline(admin.TabularInline):
 class TenantAdmin(admin.ModelAdmin):
     list_display = ["name", "member_count", "domain_list", "created_at"]
     search_fields = ["name", "domains__domain"]
+    # The namespace of the members' repository ids: made from the name once, then kept.
+    readonly_fields = ["slug"]
     inlines = [TenantDomainInline, TenantMemberInline]
 
     def get_queryset(self, request):

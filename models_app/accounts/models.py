@@ -3,11 +3,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .slugs import SLUG_MAX_LENGTH, fallback_slug, first_free_slug, repo_slug
+
 
 class Tenant(models.Model):
     """An organisation; every user belongs to one."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # The namespace of its members' repository ids (SPEC §12); kept when the name changes,
+    # so ids stay valid.
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -17,6 +22,25 @@ class Tenant(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = free_tenant_slug(self.name)
+        super().save(*args, **kwargs)
+
+
+def free_tenant_slug(name: str, tenants=None) -> str:
+    """A slug of the tenant's name that no tenant has yet."""
+    tenants = Tenant.objects if tenants is None else tenants
+    base = repo_slug(name) or fallback_slug("tenant")
+    return first_free_slug(base, lambda slug: tenants.filter(slug=slug).exists())
+
+
+def free_handle(email: str, users=None) -> str:
+    """A handle from the e-mail's local part that no user has yet."""
+    users = User.objects if users is None else users
+    base = repo_slug(email.split("@")[0]) or fallback_slug("user")
+    return first_free_slug(base, lambda handle: users.filter(handle=handle).exists())
 
 
 class TenantDomain(models.Model):
@@ -66,6 +90,8 @@ def normalize_email(email: str) -> str:
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # The namespace of the user's repository ids when they have no tenant (SPEC §12).
+    handle = models.SlugField(_("handle"), max_length=SLUG_MAX_LENGTH, unique=True)
     tenant = models.ForeignKey(
         Tenant,
         on_delete=models.PROTECT,
@@ -91,6 +117,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        if not self.handle:
+            self.handle = free_handle(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.display_name or self.email

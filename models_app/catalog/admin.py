@@ -128,6 +128,8 @@ class AIModelAdmin(admin.ModelAdmin):
     list_per_page = 50
     readonly_fields = [
         "uuid",
+        "repo_namespace",
+        "repo_name",
         "storage_bytes",
         "view_count",
         "download_count",

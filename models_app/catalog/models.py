@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from models_app.access.visibility import visible, visible_ids
+from models_app.accounts.slugs import SLUG_MAX_LENGTH
 from models_app.tags.models import Tag, TagCategory
 
 from .facts import card_facts
@@ -57,6 +58,13 @@ class AIModel(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     title_key = models.CharField(max_length=600, editable=False)
+    # The repository id `repo_namespace/repo_name` (SPEC §12), set by the services
+    # (`repoids.py`): the namespace stays when the owner changes, every former name of a
+    # rename stays a RepoAlias.
+    repo_namespace = models.CharField(
+        _("repository namespace"), max_length=SLUG_MAX_LENGTH, editable=False
+    )
+    repo_name = models.CharField(_("repository name"), max_length=SLUG_MAX_LENGTH, editable=False)
     description = models.CharField(_("description"), max_length=500, blank=True)
     base_model = models.CharField(_("base model"), max_length=200, blank=True)
     parameter_count = models.BigIntegerField(_("parameters"), null=True, blank=True)
@@ -84,7 +92,10 @@ class AIModel(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "title_key"], name="model_title_unique_per_owner"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["repo_namespace", "repo_name"], name="model_repo_id_unique"
+            ),
         ]
         # One index per sort key of the list (S-23), with the id as the tie-breaker so a
         # page is stable; a B-tree serves both directions. PostgreSQL also gets the
@@ -108,6 +119,10 @@ class AIModel(models.Model):
 
     def get_absolute_url(self):
         return model_url("catalog:detail", self)
+
+    @property
+    def repo_id(self) -> str:
+        return f"{self.repo_namespace}/{self.repo_name}"
 
     def tags_by_category(self, tags=None):
         """[(category label, [tag, …]), …] in the fixed category order, empty ones left out."""
@@ -136,3 +151,22 @@ class ModelView(models.Model):
 
     def __str__(self):
         return f"{self.user_id} viewed {self.model_id} on {self.day}"
+
+
+class RepoAlias(models.Model):
+    """A repository id a model had before a rename; it keeps resolving to the model."""
+
+    namespace = models.CharField(_("repository namespace"), max_length=SLUG_MAX_LENGTH)
+    name = models.CharField(_("repository name"), max_length=SLUG_MAX_LENGTH)
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="repo_aliases")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["namespace", "name"], name="repo_alias_unique")
+        ]
+        verbose_name = _("former repository id")
+        verbose_name_plural = _("former repository ids")
+
+    def __str__(self):
+        return f"{self.namespace}/{self.name}"

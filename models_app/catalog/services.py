@@ -22,6 +22,7 @@ from models_app.tags.services import tags_get_or_create
 
 from .fields import clean_fields, duplicate_title, title_taken
 from .models import AIModel, ModelView
+from .repoids import assign_new_repo_id, follow_renamed_title
 from .search import search_document
 from .signals import ModelChange, model_changed
 from .titles import title_key
@@ -156,7 +157,7 @@ def model_save(
         None
         if creating
         else AIModel.objects.filter(pk=model.pk)
-        .values("owner_id", "avatar", "parameter_count", "parameter_count_from_files")
+        .values("owner_id", "title", "avatar", "parameter_count", "parameter_count_from_files")
         .first()
     )
     _apply(model, values, own_title=own_title)
@@ -166,6 +167,7 @@ def model_save(
         if remove_avatar and avatar is None:
             model.avatar = None
         if creating:
+            assign_new_repo_id(model)
             model.save()
         else:
             model.revision = F("revision") + 1
@@ -173,6 +175,7 @@ def model_save(
             # Only the fields a writer sets: counters written meanwhile (views, sizes) survive.
             model.save(update_fields=EDITED_COLUMNS)
             model.refresh_from_db(fields=["revision"])
+            follow_renamed_title(model, previous["title"])
         if tags is not None:
             _set_tags(model, tags)
         else:

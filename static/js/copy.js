@@ -4,6 +4,10 @@
 // selected and copied with execCommand, or left selected for the user to copy.
 (() => {
   "use strict";
+  // Several parts of a page may load this file (the header card, "Use this model"), and a
+  // header swapped in after an upload loads it again: one listener is enough.
+  if (window.modelhubCopyButtons) return;
+  window.modelhubCopyButtons = true;
 
   function select(element) {
     const range = document.createRange();
