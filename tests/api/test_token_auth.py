@@ -36,6 +36,12 @@ def test_whoami_answers_for_the_tokens_user(client, owner, read_token):
     assert body["auth"]["accessToken"] == {"displayName": "reader", "role": "read"}
 
 
+def test_whoami_names_the_tenant_as_the_users_org(client, owner, read_token):
+    _token, secret = read_token
+    body = client.get(WHOAMI, **bearer(secret)).json()
+    assert body["orgs"] == [{"type": "org", "name": owner.tenant.slug, "fullname": "Acme"}]
+
+
 def assert_401(response):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
