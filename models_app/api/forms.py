@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .scopes import EXPIRY_DAYS, Scope
@@ -7,10 +9,15 @@ from .services import NAME_MAX, expiry_problem, name_problem, scope_problem
 NEVER = "never"
 
 
+def _days(days: int) -> str:
+    return gettext("%(days)d days") % {"days": days}
+
+
 def _expiry_label(days):
+    """Worded when the form is drawn, in the page's language (the choices are built once)."""
     if days is None:
         return _("Never")
-    return _("%(days)d days") % {"days": days}
+    return lazy(_days, str)(days)
 
 
 class TokenCreateForm(forms.Form):

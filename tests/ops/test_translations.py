@@ -176,6 +176,7 @@ def _user_facing_forms():
         SignInForm,
     )
     from models_app.accounts.models import User
+    from models_app.api.forms import TokenCreateForm
     from models_app.catalog.filters import ModelFilter
     from models_app.catalog.forms import ModelEditForm
     from models_app.catalog.models import AIModel
@@ -185,6 +186,7 @@ def _user_facing_forms():
     saved = AIModel(pk=1, title="x")
     return {
         SignInForm: [SignInForm()],
+        TokenCreateForm: [TokenCreateForm()],
         OwnPasswordChangeForm: [OwnPasswordChangeForm(User(email="x@example.com"))],
         ResetRequestForm: [ResetRequestForm()],
         NewPasswordForm: [NewPasswordForm(User(email="x@example.com"))],

@@ -17,6 +17,7 @@ SAME_IN_JAPANESE = frozenset(
         "ModelHub",
         "English",
         "ZIP",
+        "ID",
         "zip",
         "Cookie",
         "sessionid",
