@@ -77,3 +77,31 @@ class VersionFile(models.Model):
 
     def __str__(self):
         return self.path
+
+
+class StagedObject(models.Model):
+    """An object sent ahead of the commit that will make it a file (the Hugging Face
+    client's LFS upload): announced by its SHA-256 and size, received and verified against
+    both, and a file only once a commit names it. Never committed, `check_storage --repair`
+    removes it after the grace period."""
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="staged_objects")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size_bytes = models.BigIntegerField(_("size"))
+    storage_key = models.CharField(max_length=255, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set once every byte arrived with the announced size and SHA-256.
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "sha256"], name="staged_object_unique_per_model"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sha256[:12]}… ({self.size_bytes} bytes)"

@@ -17,7 +17,7 @@ from models_app.catalog.models import AIModel
 from models_app.tags.parsing import clean_tag_names
 
 from . import blobs
-from .models import ModelVersion, VersionFile, VersionStatus
+from .models import ModelVersion, StagedObject, VersionFile, VersionStatus
 from .parameters import model_fill_parameter_count, stored_parameter_count
 from .paths import InvalidPath, file_is_a_folder, folder_is_a_file, parent_folders
 from .rules import clean_version_name
@@ -325,7 +325,7 @@ def sizes_recompute() -> int:
 
 
 def model_storage_keys(model: AIModel) -> list[str]:
-    """Every object key of a model's files (for deleting the model, S-62)."""
-    return list(
-        VersionFile.objects.filter(version__model=model).values_list("storage_key", flat=True)
-    )
+    """Every object key of a model's files and staged objects (for deleting the model, S-62)."""
+    files = VersionFile.objects.filter(version__model=model).values_list("storage_key", flat=True)
+    staged = StagedObject.objects.filter(model=model).values_list("storage_key", flat=True)
+    return [*files, *staged]

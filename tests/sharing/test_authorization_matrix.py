@@ -162,6 +162,10 @@ def password_reset_link(scene):
     }
 
 
+def repo_id_of(scene):
+    return {"namespace": scene.model.repo_namespace, "name": scene.model.repo_name}
+
+
 def owners_token(scene):
     from models_app.api.services import token_create
 
@@ -338,6 +342,18 @@ ROUTES = {
     # with nothing changed (so no write is required of every caller).
     "api:token_revoke": Route(post=SIGNED_IN, kwargs=owners_token),
     "api:whoami": Route(get=TOKEN, kwargs=no_kwargs, head=True),
+    # Hugging Face–compatible uploads: token callers in test_api_write_route_with_token_callers.
+    "api:repo_create": Route(post=TOKEN, kwargs=no_kwargs),
+    "api:validate_yaml": Route(post=TOKEN, kwargs=no_kwargs),
+    "api:preupload": Route(post=TOKEN, kwargs=lambda s: {**repo_id_of(s), "rev": "main"}),
+    "api:commit": Route(post=TOKEN, kwargs=lambda s: {**repo_id_of(s), "rev": "main"}),
+    "api:branch_create": Route(post=TOKEN, kwargs=lambda s: {**repo_id_of(s), "branch": "dev"}),
+    "api:lfs_batch": Route(post=TOKEN, kwargs=lambda s: repo_id_of(s)),
+    "api:lfs_upload": Route(
+        kwargs=lambda s: {"ticket": "forged"},
+        any_method="PUT only, authorized by the signed ticket in its URL (the client PUTs "
+        "without its token, as to S3): tests/api/test_hf_upload.py",
+    ),
 }
 
 # Whole subtrees whose authorization is not ours to declare, with the reason.
@@ -498,7 +514,7 @@ def token_secret(scene, kind) -> str | None:
 
 
 @pytest.mark.parametrize("kind", TOKEN_CALLERS)
-@pytest.mark.parametrize("key", [k for k, r in ROUTES.items() if TOKEN in (r.get, r.post)])
+@pytest.mark.parametrize("key", [k for k, r in ROUTES.items() if r.get == TOKEN])
 def test_api_route_with_token_callers(scene, key, kind):
     secret = token_secret(scene, kind)
     headers = {"Authorization": f"Bearer {secret}"} if secret else {}
@@ -509,6 +525,52 @@ def test_api_route_with_token_callers(scene, key, kind):
     assert response.status_code == 200
     user = scene.users["outsider" if kind == "other tenant" else "editor"]
     assert response.json()["email"] == user.email
+
+
+# The upload routes: what each token kind gets (the read tokens, the editor's and the other
+# tenant's: 403 as the client shows it; the editor's write token: allowed). Another tenant's
+# write token meets RepoNotFound: tests/api/test_hf_upload.py.
+def _lfs_object(scene):
+    return {"operation": "upload", "objects": [{"oid": "a" * 64, "size": 3}]}
+
+
+TOKEN_POSTS = {
+    # key: (JSON body, answer for a read token)
+    "api:repo_create": (lambda s: {"name": "from-the-api"}, 403),
+    "api:validate_yaml": (lambda s: {"content": "# Card", "repoType": "model"}, 200),
+    "api:preupload": (lambda s: {"files": [{"path": "a.txt", "size": 1, "sample": ""}]}, 403),
+    "api:lfs_batch": (_lfs_object, 403),
+    "api:branch_create": (lambda s: {}, 403),
+    "api:commit": (None, 403),
+}
+COMMIT_BODY = b'{"key": "header", "value": {"summary": "matrix"}}\n'
+
+
+@pytest.mark.parametrize("kind", TOKEN_CALLERS)
+@pytest.mark.parametrize("key", [k for k, r in ROUTES.items() if r.post == TOKEN])
+def test_api_write_route_with_token_callers(scene, key, kind):
+    import json
+
+    body_of_scene, read_answer = TOKEN_POSTS[key]
+    secret = token_secret(scene, kind)
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    body = COMMIT_BODY if body_of_scene is None else json.dumps(body_of_scene(scene))
+    path = reverse(key, kwargs=ROUTES[key].kwargs(scene))
+    before = database_state()
+    response = Client(headers=headers).post(path, body, content_type="application/json")
+    want = {
+        "none": 401,
+        "revoked": 401,
+        "read": read_answer,
+        "write": 200,
+        "other tenant": read_answer,
+    }[kind]
+    assert response.status_code == want, response.content.decode()[:500]
+    assert response["Content-Type"].startswith(("application/json", "application/vnd.git-lfs"))
+    if want != 200:
+        assert response.json()["error"]
+        if kind != "revoked":
+            assert database_state() == before
 
 
 STRICT = [
@@ -531,7 +593,10 @@ def test_undeclared_method_is_refused(scene, key, method):
     assert database_state() == before
 
 
-POSTS = [pytest.param(key, id=key) for key, route in ROUTES.items() if route.post]
+# Token routes read no session, so CSRF does not apply to them (without a token: 401).
+POSTS = [
+    pytest.param(key, id=key) for key, route in ROUTES.items() if route.post not in (None, TOKEN)
+]
 
 
 @pytest.mark.parametrize("key", POSTS)
@@ -557,7 +622,8 @@ def body_of(response) -> bytes:
 
 
 def head_refusal(identity, route) -> str:
-    public = PUBLIC in (route.get, route.post)
+    # Token routes read no session: they refuse HEAD without sending anyone to sign in.
+    public = PUBLIC in (route.get, route.post) or TOKEN in (route.get, route.post)
     return "sign in" if identity == "anonymous" and not public else "405"
 
 

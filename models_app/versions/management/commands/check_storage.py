@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from models_app.versions import blobs
+from models_app.versions import blobs, staging
 from models_app.versions.models import VersionFile
 from models_app.versions.services import file_delete, sizes_recompute
 
@@ -33,7 +33,19 @@ class Command(BaseCommand):
         cutoff = timezone.now() - timedelta(hours=grace_hours)
         store = blobs.artifacts()
         stored = set(store.all_keys())
+        if repair:
+            # Sent for a commit that never came (the Hugging Face client's LFS upload).
+            stale = staging.stale_staged(grace_hours)
+            stale_keys = list(stale.values_list("storage_key", flat=True))
+            stale.delete()
+            stored -= set(stale_keys)
+            store_deletes = stale_keys
+        else:
+            store_deletes = []
         known = dict(VersionFile.objects.values_list("storage_key", "pk"))
+        staged = staging.staged_keys()
+        stored_staged = stored & staged
+        stored -= staged
         missing = sorted(k for k in known if k not in stored)
         orphans = sorted(k for k in stored if k not in known)
         for key in missing:
@@ -48,6 +60,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"orphan: {key}{note}")
         if repair:
+            blobs.delete_many(store_deletes)
             for key in orphans:
                 if key not in recent:
                     store.delete_quietly(key)
@@ -57,6 +70,9 @@ class Command(BaseCommand):
             sizes_recompute()
         summary = f"{len(known)} files, {len(stored)} objects: {len(missing)} missing, "
         summary += f"{len(orphans)} orphans"
+        if stored_staged or store_deletes:
+            summary += f", {len(stored_staged)} staged for a commit"
+            summary += f" ({len(store_deletes)} stale removed)" if store_deletes else ""
         summary += ", repaired." if repair and (missing or orphans) else "."
         style = self.style.SUCCESS if repair or not (missing or orphans) else self.style.WARNING
         self.stdout.write(style(summary))
