@@ -152,3 +152,39 @@ def test_an_object_with_another_sha256_is_refused(live_server, owner, model):
     staged.refresh_from_db()
     assert staged.received_at is None
     assert Client().put("/api/lfs-objects/forged", b"abc").status_code == 404
+
+
+def test_hf_upload_through_the_command_line(live_server, owner, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _token, secret = token_create(by=owner, user=owner, name="cli", scope="write", expires_days=30)
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "config.json").write_bytes(CONFIG)
+    (folder / "model.safetensors").write_bytes(WEIGHTS)
+    environment = {
+        **os.environ,
+        "HF_ENDPOINT": live_server.url,
+        "HF_TOKEN": secret,
+        "HF_HUB_DISABLE_XET": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HOME": str(tmp_path / "hf-home"),
+    }
+    hf = Path(sys.executable).with_name("hf")
+    done = subprocess.run(  # noqa: S603  (the venv's own hf, fixed arguments)
+        [str(hf), "upload", "acme/cli-model", str(folder), ".", "--commit-message", "From CI"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    model = AIModel.objects.get(repo_namespace="acme", repo_name="cli-model")
+    version = model.versions.get()
+    assert version.name == "v1" and version.notes == "From CI"
+    assert sorted(version.files.values_list("path", flat=True)) == [
+        "config.json",
+        "model.safetensors",
+    ]

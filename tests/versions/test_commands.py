@@ -192,3 +192,26 @@ def test_import_of_many_files_keeps_their_bytes(owner, tmp_path):
     assert len(files) == 30
     assert files["part-07.bin"].size_bytes == 8
     assert files["part-07.bin"].sha256 == hashlib.sha256(bytes([7]) * 8).hexdigest()
+
+
+def test_check_storage_keeps_staged_objects_until_their_grace_then_repair_removes_them(
+    backend, owner, version, django_capture_on_commit_callbacks
+):
+    import io
+
+    from models_app.versions.models import StagedObject
+    from models_app.versions.staging import stage_expect, stage_receive
+
+    data = b"lfs bytes"
+    staged = stage_expect(
+        version.model, sha256=hashlib.sha256(data).hexdigest(), size=len(data), by=owner
+    )
+    stage_receive(staged, io.BytesIO(data), len(data))
+    output = run("check_storage", "--repair")
+    assert "0 missing, 0 orphans, 1 staged for a commit." in output
+    assert backend.keys().count(staged.storage_key) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run("check_storage", "--repair", "--grace-hours", "0")
+    assert "(1 stale removed)" in output
+    assert not StagedObject.objects.exists()
+    assert backend.keys().count(staged.storage_key) == 0
