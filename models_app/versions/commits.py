@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from . import blobs, staging
 from .models import ModelVersion, StagedObject, VersionStatus
 from .paths import normalize_path
-from .revisions import MAIN, newest_version, version_commit_id
+from .revisions import MAIN, newest_version
 from .services import Incoming, file_delete, files_store, version_create, version_delete
 
 
@@ -152,7 +152,3 @@ def _commit_in_place(version: ModelVersion, commit: Commit, *, by) -> None:
     ]
     for row in doomed:
         file_delete(row, by=by)
-
-
-def commit_id(version: ModelVersion) -> str:
-    return version_commit_id(version)
