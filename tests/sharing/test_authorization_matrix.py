@@ -134,6 +134,22 @@ def sample_version(scene):
     return version
 
 
+def repo_id(scene):
+    return {"namespace": scene.model.repo_namespace, "name": scene.model.repo_name}
+
+
+def repo_revision(scene):
+    return {**repo_id(scene), "rev": sample_version(scene).name}
+
+
+def repo_revision_folder(scene):
+    return {**repo_id(scene), "rest": f"{sample_version(scene).name}/weights"}
+
+
+def repo_file(scene):
+    return {**repo_id(scene), "rest": f"{sample_version(scene).name}/{SAMPLE_FILE}"}
+
+
 def version_ref(scene):
     return {"ref": scene.model.uuid, "name": sample_version(scene).name}
 
@@ -338,6 +354,12 @@ ROUTES = {
     # with nothing changed (so no write is required of every caller).
     "api:token_revoke": Route(post=SIGNED_IN, kwargs=owners_token),
     "api:whoami": Route(get=TOKEN, kwargs=no_kwargs, head=True),
+    # The Hugging Face client's read routes (models_app/api/hub_read.py).
+    "api:hub_models": Route(get=TOKEN, kwargs=no_kwargs, head=True),
+    "api:hub_model": Route(get=TOKEN, kwargs=repo_id, head=True),
+    "api:hub_model_revision": Route(get=TOKEN, kwargs=repo_revision, head=True),
+    "api:hub_tree": Route(get=TOKEN, kwargs=repo_revision_folder, head=True),
+    "api:hub_resolve": Route(get=TOKEN, kwargs=repo_file, head=True),
 }
 
 # Whole subtrees whose authorization is not ours to declare, with the reason.
@@ -506,9 +528,37 @@ def test_api_route_with_token_callers(scene, key, kind):
     if kind in ("none", "revoked"):
         assert_token_refusal(response)
         return
-    assert response.status_code == 200
     user = scene.users["outsider" if kind == "other tenant" else "editor"]
+    TOKEN_ANSWERS.get(key, answers_whoami)(scene, user, response)
+
+
+def answers_whoami(scene, user, response):
+    assert response.status_code == 200
     assert response.json()["email"] == user.email
+
+
+def answers_the_models_user_sees(scene, user, response):
+    assert response.status_code == 200
+    ids = [model["id"] for model in response.json()]
+    assert (scene.model.repo_id in ids) == (user == scene.users["editor"])
+
+
+def answers_about_the_model(scene, user, response):
+    """The editor's token sees the sample model; another tenant's finds nothing there."""
+    if user == scene.users["editor"]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+        assert response["X-Error-Code"] == "RepoNotFound"
+
+
+TOKEN_ANSWERS = {
+    "api:hub_models": answers_the_models_user_sees,
+    "api:hub_model": answers_about_the_model,
+    "api:hub_model_revision": answers_about_the_model,
+    "api:hub_tree": answers_about_the_model,
+    "api:hub_resolve": answers_about_the_model,
+}
 
 
 STRICT = [

@@ -1,0 +1,152 @@
+"""The real Hugging Face client downloading from a live test server (issue 12, points 3-4)."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from huggingface_hub import HfApi, constants, hf_hub_download, snapshot_download
+from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+
+from models_app.api.services import token_create, token_revoke
+from models_app.versions.models import VersionFile
+from models_app.versions.revisions import version_commit_id
+
+from .hub_helpers import README, add_version
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# A few MB that are not a repeated pattern, so a misplaced chunk cannot go unnoticed.
+BIG = b"".join(hashlib.sha256(str(n).encode()).digest() for n in range(3 * 1024 * 1024 // 32))
+FILES = {
+    "README.md": README,
+    "config.json": b'{"model_type": "tiny"}',
+    "weights/model.safetensors": BIG,
+    "tokenizer/extra/vocab.txt": b"a\nb\nc\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def _quiet_client(monkeypatch):
+    monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)
+
+
+@pytest.fixture
+def repo(model):
+    add_version(model, "v1", {"config.json": b'{"model_type": "old"}'})
+    return add_version(model, "v2", FILES)
+
+
+# The live server's test database is SQLite in memory with a shared cache, where two threads
+# writing (two downloads counted at once) lock each other out: one download at a time.
+ONE_AT_A_TIME = {"max_workers": 1}
+
+
+def secret_of(user, scope="read"):
+    return token_create(by=user, user=user, name="client", scope=scope, expires_days=30)[1]
+
+
+def files_under(folder) -> dict[str, bytes]:
+    root = Path(folder)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_snapshot_download_fetches_every_byte_then_nothing(
+    live_server, owner, model, repo, tmp_path
+):
+    secret = secret_of(owner)
+    folder = snapshot_download(
+        model.repo_id,
+        endpoint=live_server.url,
+        token=secret,
+        cache_dir=tmp_path / "cache",
+        **ONE_AT_A_TIME,
+    )
+    assert files_under(folder) == FILES
+    assert os.path.basename(folder) == version_commit_id(repo)
+    counted = sum(VersionFile.objects.filter(version=repo).values_list("download_count", flat=True))
+    assert counted == len(FILES)
+    again = snapshot_download(
+        model.repo_id,
+        endpoint=live_server.url,
+        token=secret,
+        cache_dir=tmp_path / "cache",
+        **ONE_AT_A_TIME,
+    )
+    assert again == folder
+    recounted = VersionFile.objects.filter(version=repo).values_list("download_count", flat=True)
+    assert sum(recounted) == len(FILES)
+
+
+def test_hf_hub_download_with_a_revision_name(live_server, owner, model, repo, tmp_path):
+    path = hf_hub_download(
+        model.repo_id,
+        "config.json",
+        revision="v1",
+        endpoint=live_server.url,
+        token=secret_of(owner),
+        cache_dir=tmp_path,
+    )
+    assert Path(path).read_bytes() == b'{"model_type": "old"}'
+
+
+def test_model_info_list_files_and_search(live_server, owner, model, repo):
+    api = HfApi(endpoint=live_server.url, token=secret_of(owner))
+    info = api.model_info(model.repo_id, files_metadata=True)
+    assert info.sha == version_commit_id(repo)
+    assert info.card_data["license"] == "mit"
+    sizes = {s.rfilename: s.size for s in info.siblings}
+    assert sizes["weights/model.safetensors"] == len(BIG)
+    assert sorted(api.list_repo_files(model.repo_id)) == sorted(FILES)
+    assert sorted(api.list_repo_files(model.repo_id, revision="v1")) == ["config.json"]
+    found = list(api.list_models(search=model.title[:8]))
+    assert model.repo_id in [m.id for m in found]
+    assert list(api.list_models(search="no-such-model-anywhere")) == []
+
+
+def test_a_revoked_token_is_refused(live_server, owner, model, repo, tmp_path):
+    token, secret = token_create(by=owner, user=owner, name="old", scope="read", expires_days=30)
+    token_revoke(token, by=owner)
+    with pytest.raises(HfHubHTTPError) as refused:
+        hf_hub_download(
+            model.repo_id, "config.json", endpoint=live_server.url, token=secret, cache_dir=tmp_path
+        )
+    assert refused.value.response.status_code == 401
+
+
+def test_a_model_not_shared_is_as_missing(live_server, outsider, model, repo, tmp_path):
+    api = HfApi(endpoint=live_server.url, token=secret_of(outsider))
+    with pytest.raises(RepositoryNotFoundError) as hidden:
+        api.model_info(model.repo_id)
+    with pytest.raises(RepositoryNotFoundError) as missing:
+        api.model_info(f"{model.repo_namespace}/no-such-model")
+    assert hidden.value.response.status_code == missing.value.response.status_code == 404
+    assert hidden.value.response.content == missing.value.response.content
+    with pytest.raises(RepositoryNotFoundError):
+        snapshot_download(
+            model.repo_id,
+            endpoint=live_server.url,
+            token=secret_of(outsider),
+            cache_dir=tmp_path,
+            **ONE_AT_A_TIME,
+        )
+
+
+def test_a_caller_outside_the_allowlist_gets_no_byte(live_server, owner, model, repo, tmp_path):
+    model.ip_allowlist = "10.0.0.0/8"
+    model.save()
+    with pytest.raises(HfHubHTTPError) as refused:
+        hf_hub_download(
+            model.repo_id,
+            "weights/model.safetensors",
+            endpoint=live_server.url,
+            token=secret_of(owner),
+            cache_dir=tmp_path,
+        )
+    assert refused.value.response.status_code == 403
+    assert "127.0.0.1" in refused.value.response.headers["X-Error-Message"]
+    assert not VersionFile.objects.filter(download_count__gt=0).exists()
+    assert not list(tmp_path.rglob("model.safetensors"))
