@@ -2,13 +2,17 @@
 
 import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.http import StreamingHttpResponse
 from huggingface_hub import HfApi, constants, hf_hub_download, snapshot_download
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
 from models_app.api.services import token_create, token_revoke
+from models_app.versions import downloads
 from models_app.versions.models import VersionFile
 from models_app.versions.revisions import version_commit_id
 
@@ -150,3 +154,83 @@ def test_a_caller_outside_the_allowlist_gets_no_byte(live_server, owner, model, 
     assert "127.0.0.1" in refused.value.response.headers["X-Error-Message"]
     assert not VersionFile.objects.filter(download_count__gt=0).exists()
     assert not list(tmp_path.rglob("model.safetensors"))
+
+
+def test_an_interrupted_download_resumes_with_a_range(
+    live_server, owner, model, repo, tmp_path, monkeypatch
+):
+    real_response = downloads.file_response
+    ranges = []
+
+    def broken_once(request, file):
+        """The first GET of the big file stalls halfway, as a dropped connection would."""
+        response = real_response(request, file)
+        if request.method != "GET":
+            return response
+        ranges.append(request.headers.get("Range"))
+        if len(ranges) > 1:
+            return response
+        response.close()
+        cut = StreamingHttpResponse(_half_then_drop(), status=200)
+        for header in ("Content-Length", "ETag", "Accept-Ranges", "Content-Type"):
+            cut[header] = response[header]
+        cut.hands_out_content = True
+        return cut
+
+    monkeypatch.setattr(downloads, "file_response", broken_once)
+    monkeypatch.setattr("huggingface_hub.file_download.time.sleep", lambda seconds: None)
+    # The client keeps what it read in chunks of this size, and gives up on a stalled
+    # connection after this many seconds (10 MB and 10 s by default).
+    monkeypatch.setattr(constants, "DOWNLOAD_CHUNK_SIZE", 64 * 1024)
+    monkeypatch.setattr(constants, "HF_HUB_DOWNLOAD_TIMEOUT", 1)
+    path = hf_hub_download(
+        model.repo_id,
+        "weights/model.safetensors",
+        endpoint=live_server.url,
+        token=secret_of(owner),
+        cache_dir=tmp_path,
+    )
+    assert Path(path).read_bytes() == BIG
+    assert ranges == [None, f"bytes={len(BIG) // 2}-"]
+    # Only the GET that reached its last byte counts.
+    assert (
+        VersionFile.objects.get(version=repo, path="weights/model.safetensors").download_count == 1
+    )
+
+
+def _half_then_drop():
+    yield BIG[: len(BIG) // 2]
+    raise ConnectionAbortedError("dropped for the test")
+
+
+def test_hf_download_on_the_command_line(live_server, owner, model, repo, tmp_path):
+    environment = {
+        **os.environ,
+        "HF_ENDPOINT": live_server.url,
+        "HF_TOKEN": secret_of(owner),
+        "HF_HUB_DISABLE_XET": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HOME": str(tmp_path / "home"),
+    }
+    hf = Path(sys.executable).with_name("hf")
+    finished = subprocess.run(  # noqa: S603 (the venv's own hf, fixed arguments)
+        [
+            str(hf),
+            "download",
+            model.repo_id,
+            "--local-dir",
+            str(tmp_path / "out"),
+            "--max-workers",
+            "1",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr
+    downloaded = files_under(tmp_path / "out")
+    assert {
+        path: data for path, data in downloaded.items() if not path.startswith(".cache/")
+    } == FILES
