@@ -12,7 +12,7 @@ import hashlib
 import re
 from datetime import UTC
 from functools import wraps
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 import yaml
 from django.core.exceptions import PermissionDenied
@@ -113,7 +113,7 @@ def split_revision(request, model, rest: str):
     it) tells it from a folder; without it, the longest leading part naming a version wins."""
     raw = request.META.get("RAW_URI") or request.META.get("REQUEST_URI")
     if raw:
-        raw_path = raw.split("?", 1)[0]
+        raw_path = urlsplit(raw).path  # also when the request line held an absolute URL
         prefix_segments = request.path[: len(request.path) - len(rest)].count("/")
         segments = raw_path.split("/")[prefix_segments:]
         if segments and segments[0]:

@@ -15,6 +15,7 @@ from models_app.api.services import token_create, token_revoke
 from models_app.versions import downloads
 from models_app.versions.models import VersionFile
 from models_app.versions.revisions import version_commit_id
+from tests.versions.conftest import moto_server, s3  # noqa: F401 (fixtures)
 
 from .hub_helpers import README, add_version
 
@@ -234,3 +235,35 @@ def test_hf_download_on_the_command_line(live_server, owner, model, repo, tmp_pa
     assert {
         path: data for path, data in downloaded.items() if not path.startswith(".cache/")
     } == FILES
+
+
+@pytest.mark.s3
+@pytest.mark.usefixtures("s3")
+@pytest.mark.parametrize("presigned_seconds", [0, 60], ids=["streamed", "presigned"])
+def test_snapshot_download_from_s3(
+    settings, live_server, owner, model, tmp_path, monkeypatch, presigned_seconds
+):
+    settings.S3_PRESIGNED_SECONDS = presigned_seconds
+    real_redirect = downloads.presigned_redirect
+    redirects = []
+
+    def spied_redirect(request, file, allowlist):
+        response = real_redirect(request, file, allowlist)
+        if request.method == "GET":
+            redirects.append(response is not None)
+        return response
+
+    monkeypatch.setattr(downloads, "presigned_redirect", spied_redirect)
+    version = add_version(model, "v1", FILES)
+    folder = snapshot_download(
+        model.repo_id,
+        endpoint=live_server.url,
+        token=secret_of(owner),
+        cache_dir=tmp_path,
+        **ONE_AT_A_TIME,
+    )
+    assert files_under(folder) == FILES
+    counts = VersionFile.objects.filter(version=version).values_list("download_count", flat=True)
+    assert sum(counts) == len(FILES)
+    # Presigned: every GET was sent to the bucket; streamed: none was.
+    assert redirects == [bool(presigned_seconds)] * len(FILES)

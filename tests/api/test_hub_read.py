@@ -156,6 +156,17 @@ def test_a_revision_quoted_in_the_raw_path_is_read_from_it(api, model, repo):
     assert response["X-Linked-Size"] == "2"
 
 
+def test_a_revision_with_a_slash_arrives_quoted(api, model, repo):
+    """No version name holds "/" today, so a quoted one is a revision that is not found,
+    and not a folder of the revision before it."""
+    raw = f"/{model.repo_id}/resolve/v2%2Fweights/part/model.bin"
+    response = api.head(f"/{model.repo_id}/resolve/v2/weights/part/model.bin", REQUEST_URI=raw)
+    assert response["X-Error-Code"] == "RevisionNotFound"
+    absolute = f"http://testserver/{model.repo_id}/resolve/v2/weights/part/model.bin?x=1"
+    found = api.head(f"/{model.repo_id}/resolve/v2/weights/part/model.bin", REQUEST_URI=absolute)
+    assert found.status_code == 200
+
+
 def test_outside_the_allowlist_resolve_is_refused_naming_the_address(api, model, repo):
     model.ip_allowlist = "10.0.0.0/8"
     model.save()
