@@ -9,13 +9,16 @@ GET is counted and audited as the UI's file download is.
 """
 
 import hashlib
+import json
 import re
-from datetime import UTC
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from datetime import UTC, datetime
 from functools import wraps
 from urllib.parse import unquote, urlencode, urlsplit
 
 import yaml
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -269,11 +272,12 @@ def page_cursor(request) -> int:
         raise HubError(400, _("The cursor is not valid.")) from bad
 
 
-def paginated(request, items: list, start: int, size: int, more: bool) -> JsonResponse:
+def paginated(request, items: list, next_cursor: str | None) -> JsonResponse:
+    """`items`, and a `Link` to the next page (an absolute URL, as the client follows it)."""
     response = JsonResponse(items, safe=False)
-    if more:
+    if next_cursor is not None:
         query = request.GET.copy()
-        query["cursor"] = str(start + size)
+        query["cursor"] = next_cursor
         next_url = request.build_absolute_uri(f"{request.path}?{urlencode(list(query.items()))}")
         response["Link"] = f'<{next_url}>; rel="next"'
     return response
@@ -292,7 +296,8 @@ def tree_view(request, namespace, name, rest):
         )
     start = page_cursor(request)
     page = entries[start : start + TREE_PAGE]
-    return paginated(request, page, start, TREE_PAGE, start + TREE_PAGE < len(entries))
+    more = start + TREE_PAGE < len(entries)
+    return paginated(request, page, str(start + TREE_PAGE) if more else None)
 
 
 def allowlist_refusal(request) -> HubError:
@@ -337,6 +342,28 @@ def resolve_view(request, namespace, name, rest):
 resolve_view.download_route = True
 
 
+def list_cursor(model, column: str) -> str:
+    """Where the next page starts: the last row's sort value and id (a page costs the same
+    however deep it is)."""
+    value = getattr(model, column)
+    shown = value.isoformat() if isinstance(value, datetime) else value
+    return urlsafe_b64encode(json.dumps([shown, model.pk]).encode()).decode()
+
+
+def after_cursor(models, cursor: str, column: str, ascending: bool):
+    try:
+        value, pk = json.loads(urlsafe_b64decode(cursor.encode()))
+        if AIModel._meta.get_field(column).get_internal_type() == "DateTimeField":
+            value = datetime.fromisoformat(value)
+        pk = int(pk)
+    except (ValueError, TypeError) as bad:
+        raise HubError(400, _("The cursor is not valid.")) from bad
+    beyond = "gt" if ascending else "lt"
+    return models.filter(
+        Q(**{f"{column}__{beyond}": value}) | Q(**{column: value, f"pk__{beyond}": pk})
+    )
+
+
 @require_safe
 @hub_api
 def model_list_view(request):
@@ -349,12 +376,18 @@ def model_list_view(request):
         models = models.filter(repo_namespace=author)
     column = LIST_SORTS.get(request.GET.get("sort", ""), "updated_at")
     ascending = request.GET.get("direction") == "1"
-    models = models.order_by(column if ascending else f"-{column}", "-id")
+    order = (column, "pk") if ascending else (f"-{column}", "-pk")
+    models = models.order_by(*order)
     try:
         size = min(max(int(request.GET.get("limit", LIST_PAGE)), 1), LIST_PAGE_MAX)
     except ValueError as bad:
         raise HubError(400, _("The limit is not a number.")) from bad
-    start = page_cursor(request)
-    rows = list(models[start : start + size + 1])
-    page = [list_entry(model) for model in rows[:size]]
-    return paginated(request, page, start, size, len(rows) > size)
+    cursor = request.GET.get("cursor", "")
+    if cursor:
+        models = after_cursor(models, cursor, column, ascending)
+    rows = list(models[: size + 1])
+    page = rows[:size]
+    more = len(rows) > size
+    return paginated(
+        request, [list_entry(m) for m in page], list_cursor(page[-1], column) if more else None
+    )

@@ -16,6 +16,8 @@ from .hub_helpers import README, add_version, bearer
 pytestmark = pytest.mark.django_db
 
 WEIGHTS = bytes(range(256)) * 40
+# The token, the models, their tags.
+QUERIES_PER_LIST_PAGE = 3
 
 
 @pytest.fixture
@@ -207,3 +209,35 @@ def test_the_list_pages_with_a_cursor_link(owner, model):
     assert "Link" not in rest
     seen = [m["id"] for m in first.json() + rest.json()]
     assert len(set(seen)) == 4
+
+
+@pytest.mark.parametrize("sort", ["createdAt", "downloads", "id", "lastModified"])
+@pytest.mark.parametrize("direction", ["-1", "1"])
+def test_every_model_comes_once_page_after_page(owner, model, sort, direction):
+    for n in range(4):
+        AIModelFactory(owner=owner, title=f"paged {n}", download_count=n % 2)
+    api = Client(headers=bearer(owner))
+    url, seen = f"/api/models?limit=2&sort={sort}&direction={direction}", []
+    while url:
+        response = api.get(url)
+        seen += [m["id"] for m in response.json()]
+        url = response["Link"].split(";")[0].strip("<>") if "Link" in response else None
+    assert len(seen) == len(set(seen)) == 5
+
+
+def test_a_bad_cursor_or_limit_is_a_400(api, model):
+    assert api.get("/api/models?cursor=not-a-cursor").status_code == 400
+    assert api.get("/api/models?limit=many").status_code == 400
+
+
+def test_a_page_of_the_list_takes_the_same_queries_however_long(
+    owner, model, django_assert_num_queries
+):
+    api = Client(headers=bearer(owner))
+    api.get("/api/models?limit=1")  # the token's first use is written once
+    for n in range(5):
+        AIModelFactory(owner=owner, title=f"many {n}")
+    with django_assert_num_queries(QUERIES_PER_LIST_PAGE):
+        assert len(api.get("/api/models?limit=1").json()) == 1
+    with django_assert_num_queries(QUERIES_PER_LIST_PAGE):
+        assert len(api.get("/api/models?limit=6").json()) == 6
