@@ -26,6 +26,7 @@ def _revision(page, version) -> str:
 
 
 def token_note(request) -> str:
+    """Said once, on the first of the client's commands: the others sign in the same way."""
     return format_html(
         _(
             "Signs in with an access token in the variable {variable}: "
@@ -74,7 +75,6 @@ def snapshot_snippet(request, page, version) -> Snippet:
         "hf-python",
         _("In Python: every file into the Hugging Face cache"),
         command,
-        note=token_note(request),
     )
 
 
@@ -89,5 +89,4 @@ def from_pretrained_snippet(request, page, version) -> Snippet:
         "hf-transformers",
         _("In Python with transformers (a model it knows how to load)"),
         command,
-        note=token_note(request),
     )
