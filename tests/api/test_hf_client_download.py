@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from django.http import StreamingHttpResponse
 from huggingface_hub import HfApi, constants, hf_hub_download, snapshot_download
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+from huggingface_hub.utils import _http as hf_http
 
 from models_app.api.services import token_create, token_revoke
 from models_app.versions import downloads
@@ -138,6 +140,47 @@ def test_a_model_not_shared_is_as_missing(live_server, outsider, model, repo, tm
             cache_dir=tmp_path,
             **ONE_AT_A_TIME,
         )
+
+
+@pytest.fixture
+def client_bound_to():
+    """Makes the client send from another loopback address (127.0.0.2, …), as a machine
+    elsewhere would."""
+
+    def bind(address: str):
+        hf_http.set_client_factory(
+            lambda: httpx.Client(
+                transport=httpx.HTTPTransport(local_address=address),
+                event_hooks={"request": [hf_http.hf_request_event_hook]},
+                follow_redirects=True,
+                timeout=30,
+            )
+        )
+
+    yield bind
+    hf_http.set_client_factory(hf_http.default_client_factory)
+
+
+def test_the_allowlist_tells_two_loopback_addresses_apart(
+    live_server, owner, model, repo, tmp_path, client_bound_to
+):
+    model.ip_allowlist = "127.0.0.1/32"
+    model.save()
+    endpoint = live_server.url.replace("localhost", "127.0.0.1")
+    fetch = {"endpoint": endpoint, "token": secret_of(owner), "cache_dir": tmp_path}
+    client_bound_to("127.0.0.1")
+    assert (
+        Path(hf_hub_download(model.repo_id, "config.json", **fetch)).read_bytes()
+        == FILES["config.json"]
+    )
+    client_bound_to("127.0.0.2")
+    with pytest.raises(HfHubHTTPError) as refused:
+        hf_hub_download(model.repo_id, "weights/model.safetensors", **fetch)
+    assert refused.value.response.status_code == 403
+    assert "(127.0.0.2)" in refused.value.response.headers["X-Error-Message"]
+    assert (
+        VersionFile.objects.get(version=repo, path="weights/model.safetensors").download_count == 0
+    )
 
 
 def test_a_caller_outside_the_allowlist_gets_no_byte(live_server, owner, model, repo, tmp_path):
