@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hub_write, views
+from . import hub_read, hub_write, views
 
 app_name = "api"
 
@@ -32,4 +32,21 @@ urlpatterns = [
         name="lfs_batch",
     ),
     path("api/lfs-objects/<str:ticket>", hub_write.lfs_upload_view, name="lfs_upload"),
+    # The Hugging Face client's read routes (hub_read.py): model info, tree, resolve, list.
+    # A `<path:…>` holds "<revision>/<path>": hub_read splits it on the raw path.
+    path("api/models", hub_read.model_list_view, name="hub_models"),
+    path("api/models/<str:namespace>/<str:name>", hub_read.model_info_view, name="hub_model"),
+    path(
+        "api/models/<str:namespace>/<str:name>/revision/<path:rev>",
+        hub_read.model_info_view,
+        name="hub_model_revision",
+    ),
+    path(
+        "api/models/<str:namespace>/<str:name>/tree/<path:rest>",
+        hub_read.tree_view,
+        name="hub_tree",
+    ),
+    path(
+        "<str:namespace>/<str:name>/resolve/<path:rest>", hub_read.resolve_view, name="hub_resolve"
+    ),
 ]

@@ -1,9 +1,10 @@
 """The "Use this model" box of the Model card tab (issue 11): commands to copy that fetch the
 model's files from a terminal, with the hub's real addresses.
 
-Until access tokens exist, a script signs in as the browser does, with the session cookie,
-and the box says so. An app that brings another way in (the API, for the Hugging Face
-client) adds its command with `register_usage_snippet`.
+The zip commands fetch the pages' own download routes, which take no access token (HTML
+routes never do): they sign in with the session cookie, and the box says so. An app that
+brings another way in (the API, for the Hugging Face client) adds its commands with
+`register_usage_snippet`, and a `note` (HTML) saying how they sign in.
 """
 
 import re
@@ -30,6 +31,8 @@ class Snippet:
     key: str
     label: str
     command: str
+    # Safe HTML under the label (how the command signs in, a link), built with format_html.
+    note: str = ""
 
 
 # (key, builder(request, page, version) -> Snippet | None), in the order shown after curl's.

@@ -134,6 +134,22 @@ def sample_version(scene):
     return version
 
 
+def repo_id(scene):
+    return {"namespace": scene.model.repo_namespace, "name": scene.model.repo_name}
+
+
+def repo_revision(scene):
+    return {**repo_id(scene), "rev": sample_version(scene).name}
+
+
+def repo_revision_folder(scene):
+    return {**repo_id(scene), "rest": f"{sample_version(scene).name}/weights"}
+
+
+def repo_file(scene):
+    return {**repo_id(scene), "rest": f"{sample_version(scene).name}/{SAMPLE_FILE}"}
+
+
 def version_ref(scene):
     return {"ref": scene.model.uuid, "name": sample_version(scene).name}
 
@@ -160,10 +176,6 @@ def password_reset_link(scene):
         "uidb64": urlsafe_base64_encode(force_bytes(owner.pk)),
         "token": default_token_generator.make_token(owner),
     }
-
-
-def repo_id_of(scene):
-    return {"namespace": scene.model.repo_namespace, "name": scene.model.repo_name}
 
 
 def owners_token(scene):
@@ -345,15 +357,21 @@ ROUTES = {
     # Hugging Face–compatible uploads: token callers in test_api_write_route_with_token_callers.
     "api:repo_create": Route(post=TOKEN, kwargs=no_kwargs),
     "api:validate_yaml": Route(post=TOKEN, kwargs=no_kwargs),
-    "api:preupload": Route(post=TOKEN, kwargs=lambda s: {**repo_id_of(s), "rev": "main"}),
-    "api:commit": Route(post=TOKEN, kwargs=lambda s: {**repo_id_of(s), "rev": "main"}),
-    "api:branch_create": Route(post=TOKEN, kwargs=lambda s: {**repo_id_of(s), "branch": "dev"}),
-    "api:lfs_batch": Route(post=TOKEN, kwargs=lambda s: repo_id_of(s)),
+    "api:preupload": Route(post=TOKEN, kwargs=lambda s: {**repo_id(s), "rev": "main"}),
+    "api:commit": Route(post=TOKEN, kwargs=lambda s: {**repo_id(s), "rev": "main"}),
+    "api:branch_create": Route(post=TOKEN, kwargs=lambda s: {**repo_id(s), "branch": "dev"}),
+    "api:lfs_batch": Route(post=TOKEN, kwargs=lambda s: repo_id(s)),
     "api:lfs_upload": Route(
         kwargs=lambda s: {"ticket": "forged"},
         any_method="PUT only, authorized by the signed ticket in its URL (the client PUTs "
         "without its token, as to S3): tests/api/test_hf_upload.py",
     ),
+    # The Hugging Face client's read routes (models_app/api/hub_read.py).
+    "api:hub_models": Route(get=TOKEN, kwargs=no_kwargs, head=True),
+    "api:hub_model": Route(get=TOKEN, kwargs=repo_id, head=True),
+    "api:hub_model_revision": Route(get=TOKEN, kwargs=repo_revision, head=True),
+    "api:hub_tree": Route(get=TOKEN, kwargs=repo_revision_folder, head=True),
+    "api:hub_resolve": Route(get=TOKEN, kwargs=repo_file, head=True),
 }
 
 # Whole subtrees whose authorization is not ours to declare, with the reason.
@@ -522,8 +540,12 @@ def test_api_route_with_token_callers(scene, key, kind):
     if kind in ("none", "revoked"):
         assert_token_refusal(response)
         return
-    assert response.status_code == 200
     user = scene.users["outsider" if kind == "other tenant" else "editor"]
+    TOKEN_ANSWERS.get(key, answers_whoami)(scene, user, response)
+
+
+def answers_whoami(scene, user, response):
+    assert response.status_code == 200
     assert response.json()["email"] == user.email
 
 
@@ -571,6 +593,30 @@ def test_api_write_route_with_token_callers(scene, key, kind):
         assert response.json()["error"]
         if kind != "revoked":
             assert database_state() == before
+
+
+def answers_the_models_user_sees(scene, user, response):
+    assert response.status_code == 200
+    ids = [model["id"] for model in response.json()]
+    assert (scene.model.repo_id in ids) == (user == scene.users["editor"])
+
+
+def answers_about_the_model(scene, user, response):
+    """The editor's token sees the sample model; another tenant's finds nothing there."""
+    if user == scene.users["editor"]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+        assert response["X-Error-Code"] == "RepoNotFound"
+
+
+TOKEN_ANSWERS = {
+    "api:hub_models": answers_the_models_user_sees,
+    "api:hub_model": answers_about_the_model,
+    "api:hub_model_revision": answers_about_the_model,
+    "api:hub_tree": answers_about_the_model,
+    "api:hub_resolve": answers_about_the_model,
+}
 
 
 STRICT = [

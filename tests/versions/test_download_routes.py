@@ -1,6 +1,7 @@
 """No route that hands out file content escapes the allowlist middleware.
 
-Three nets: the routes listed in one place are marked; every marked route captures `ref`;
+Three nets: the routes listed in one place are marked; every marked route captures `ref`
+(or a repository id);
 and every route of the URLconf is requested with real values, failing if any response
 carrying file content came from an unmarked view (the middleware raises on that too).
 """
@@ -46,7 +47,11 @@ def test_the_listed_download_routes_exist_and_are_marked():
 def test_every_marked_route_names_its_model():
     marked = [route for route, _name, callback in ROUTES if is_download_route(callback)]
     assert marked
-    assert all("<uuid:ref>" in route for route in marked)
+    # A model is named by its reference, or (the Hugging Face client's resolve) its repo id.
+    assert all("<uuid:ref>" in route or "<str:namespace>/<str:name>/" in route for route in marked)
+    assert "api:hub_resolve" in [
+        name for _route, name, callback in ROUTES if is_download_route(callback)
+    ]
 
 
 @pytest.fixture
