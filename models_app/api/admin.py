@@ -29,18 +29,7 @@ class AccessTokenAdmin(admin.ModelAdmin):
     list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "name", "prefix"]
     list_select_related = ["user"]
-    fields = [
-        "user",
-        "name",
-        "scope",
-        "prefix",
-        "created_at",
-        "expires_at",
-        "last_used_at",
-        "last_used_address",
-        "revoked_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = list_display
     actions = ["revoke"]
 
     def has_add_permission(self, request):

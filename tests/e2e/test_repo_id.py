@@ -4,24 +4,11 @@ in real Chromium."""
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
-
-from tests.versions.conftest import upload_multipart
-from tests.versions.factories import VersionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("test-artifacts") / "repo-id"
-
-
-@pytest.fixture
-def version_with_files(owner, model):
-    version = VersionFactory(model=model, number=1, name="v1")
-    client = Client()
-    client.force_login(owner)
-    upload_multipart(client, version, {"config.json": b"{}"})
-    return version
 
 
 def test_a_reader_copies_the_repository_id(page, sign_in, viewer, model, version_with_files):

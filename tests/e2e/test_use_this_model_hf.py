@@ -4,24 +4,11 @@ Chromium: copied as shown, and the token link leads to the token page."""
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
-
-from tests.versions.conftest import upload_multipart
-from tests.versions.factories import VersionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("test-artifacts") / "use-this-model-hf"
-
-
-@pytest.fixture
-def version_with_files(owner, model):
-    version = VersionFactory(model=model, number=1, name="v1")
-    client = Client()
-    client.force_login(owner)
-    upload_multipart(client, version, {"config.json": b"{}"})
-    return version
 
 
 def test_a_reader_copies_hf_download_and_finds_where_to_make_a_token(
