@@ -119,10 +119,18 @@ def test_with_postgresql_and_s3_nothing_is_written_to_the_data_dir(
         "MODELHUB_S3_BUCKET": moto_s3["bucket"],
         "MODELHUB_S3_ENDPOINT_URL": moto_s3["endpoint"],
     }
+    result = run_manage(env, "check", "--deploy")
+    assert result.returncode == 0, result.stderr
+    assert not Path(env["MODELHUB_DATA_DIR"]).exists()
+
+
+def test_a_local_install_keeps_its_secret_key_in_the_data_dir(production_env):
+    env = {k: v for k, v in production_env.items() if k != "DJANGO_SECRET_KEY"}
+    env["MODELHUB_HTTPS"] = "0"
     result = run_manage(env, "check")
     assert result.returncode == 0, result.stderr
     data_dir = Path(env["MODELHUB_DATA_DIR"])
-    assert not data_dir.exists() or not any(data_dir.iterdir())
+    assert [p.name for p in data_dir.iterdir()] == ["secret_key"]
 
 
 @pytest.mark.s3
