@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 import subprocess
 import sys
 import time
@@ -169,3 +170,31 @@ def test_an_smtp_url_configures_outgoing_mail(production_env):
         "mailer",
         "True",
     ]
+
+
+def test_a_service_user_runs_the_checks_from_a_checkout_it_cannot_write(production_env, tmp_path):
+    """The guide's layout: the code root-owned and read-only, the service user owning no
+    folder of it. The data dir's parent is unwritable, so making the dir would fail."""
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    env = {
+        **production_env,
+        "MODELHUB_DATA_DIR": str(readonly / "data"),
+        "DATABASE_URL": "postgres://modelhub@db.internal:5432/modelhub",
+        "MODELHUB_S3_BUCKET": "modelhub-artifacts",
+        "HOME": str(readonly),
+    }
+    # Root writes anywhere: drop to an unprivileged user (`nobody`) as systemd's User= does.
+    as_service_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    result = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [*(as_service_user if os.geteuid() == 0 else []), sys.executable, "manage.py"]
+        + ["check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (readonly / "data").exists()
