@@ -1,3 +1,3 @@
 """The reverse-proxy tests: nginx with the shipped configuration in front of gunicorn."""
 
-from .nginx import pytest_collection_modifyitems, pytest_terminal_summary  # noqa: F401 (hooks)
+from .tools import pytest_collection_modifyitems, pytest_terminal_summary  # noqa: F401 (hooks)

@@ -18,7 +18,7 @@ import pytest
 
 from tests.ops.conftest import PG_SERVER_URL, ROOT, free_port, run_manage
 
-from .nginx import Nginx
+from .tools import Nginx
 
 pytestmark = [pytest.mark.nginx, pytest.mark.s3]
 

@@ -1,7 +1,8 @@
-"""nginx for the proxy tests (pytest plugin, like tests/e2e/browser.py for Chromium).
+"""nginx and systemd-analyze for the deployment tests (pytest plugin, like
+tests/e2e/browser.py for Chromium).
 
-Without nginx the tests marked `nginx` are skipped with one loud line; with
-MODELHUB_REQUIRE_E2E=1 that is a failure instead.
+Without the program, the tests marked `nginx` or `systemd` are skipped with one loud line;
+with MODELHUB_REQUIRE_E2E=1 that is a failure instead.
 """
 
 import os
@@ -17,33 +18,42 @@ REQUIRED = os.environ.get("MODELHUB_REQUIRE_E2E") == "1"
 SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
 
 
-def nginx_missing_reason() -> str | None:
-    if not (os.path.exists(NGINX) or shutil.which(NGINX)):
-        return f"nginx not found at {NGINX} (apt-get install -y nginx-light)"
+SYSTEMD_ANALYZE = "systemd-analyze"
+# marker: (program, how to install it)
+TOOLS = {
+    "nginx": (NGINX, "apt-get install -y nginx-light"),
+    "systemd": (SYSTEMD_ANALYZE, "apt-get install -y systemd"),
+}
+
+
+def missing_reason(marker: str) -> str | None:
+    program, install = TOOLS[marker]
+    if not (os.path.exists(program) or shutil.which(program)):
+        return f"{program} not found ({install})"
     return None
 
 
 def pytest_collection_modifyitems(config, items):
-    proxied = [item for item in items if "nginx" in item.keywords]
-    reason = nginx_missing_reason()
-    if not proxied or reason is None:
-        return
-    if REQUIRED:
-        raise pytest.UsageError(
-            f"MODELHUB_REQUIRE_E2E=1 but {len(proxied)} reverse-proxy tests cannot run: {reason}"
-        )
-    config._modelhub_nginx_skipped = (len(proxied), reason)
-    marker = pytest.mark.skip(reason=reason)
-    for item in proxied:
-        item.add_marker(marker)
+    skipped = []
+    for marker in TOOLS:
+        needing = [item for item in items if marker in item.keywords]
+        reason = missing_reason(marker)
+        if not needing or reason is None:
+            continue
+        if REQUIRED:
+            raise pytest.UsageError(
+                f"MODELHUB_REQUIRE_E2E=1 but {len(needing)} deployment tests cannot run: {reason}"
+            )
+        skipped.append((len(needing), reason))
+        for item in needing:
+            item.add_marker(pytest.mark.skip(reason=reason))
+    config._modelhub_deploy_skipped = skipped
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    skipped = getattr(config, "_modelhub_nginx_skipped", None)
-    if skipped:
-        count, reason = skipped
+    for count, reason in getattr(config, "_modelhub_deploy_skipped", []):
         terminalreporter.write_line(
-            f"!!!!! {count} REVERSE-PROXY TESTS SKIPPED: {reason} !!!!!", red=True, bold=True
+            f"!!!!! {count} DEPLOYMENT TESTS SKIPPED: {reason} !!!!!", red=True, bold=True
         )
 
 
