@@ -294,7 +294,11 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = True
 CSRF_TRUSTED_ORIGINS = (
-    [f"https://*{h}" if h.startswith(".") else f"https://{h}" for h in ALLOWED_HOSTS if h != "*"]
+    [
+        f"https://*{h}" if h.startswith(".") else f"https://{h}"
+        for h in ALLOWED_HOSTS
+        if h and h != "*"
+    ]
     if HTTPS
     else []
 )
