@@ -13,7 +13,6 @@ from models_app.api.services import token_create
 from models_app.catalog.models import AIModel
 from models_app.versions import blobs
 from models_app.versions.models import StagedObject
-from tests.versions.conftest import moto_server, s3  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -189,19 +188,3 @@ def test_hf_upload_through_the_command_line(live_server, owner, tmp_path):
         "config.json",
         "model.safetensors",
     ]
-
-
-def test_upload_folder_with_s3_storage_the_hub_taking_the_put(live_server, owner, s3, tmp_path):  # noqa: F811
-    # Presigned multipart URLs straight to the bucket are not offered yet: the hub takes the
-    # PUT and streams it to the bucket, verified as with local storage.
-    api = api_for(live_server, owner)
-    api.create_repo("acme/on-s3")
-    folder = tmp_path / "run"
-    folder.mkdir()
-    (folder / "model.safetensors").write_bytes(WEIGHTS)
-    (folder / "config.json").write_bytes(CONFIG)
-    api.upload_folder(folder_path=folder, repo_id="acme/on-s3")
-    version = AIModel.objects.get(repo_name="on-s3").versions.get()
-    weights = version.files.get(path="model.safetensors")
-    assert stored_bytes(weights) == WEIGHTS
-    assert sorted(s3.keys()) == sorted(version.files.values_list("storage_key", flat=True))
