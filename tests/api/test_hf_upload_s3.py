@@ -162,3 +162,20 @@ def test_a_forged_completion_ticket_is_refused(owner, model, bucket):
     response = Client().post(forged, "{}", content_type="application/json")
     assert response.status_code == 404
     assert "not valid" in response.json()["error"]
+
+
+def test_create_branch_copies_objects_inside_the_bucket(
+    live_server, owner, bucket, bytes_through_the_hub
+):
+    api = api_for(live_server, owner)
+    api.create_repo("acme/branch-s3")
+    api.upload_file(path_or_fileobj=SMALL, path_in_repo="model.bin", repo_id="acme/branch-s3")
+    api.create_branch("acme/branch-s3", branch="exp")
+    model = AIModel.objects.get(repo_name="branch-s3")
+    v1, exp = model.versions.get(name="v1"), model.versions.get(name="exp")
+    copy = exp.files.get()
+    assert (copy.path, copy.sha256) == ("model.bin", v1.files.get().sha256)
+    assert copy.storage_key != v1.files.get().storage_key
+    assert stored_bytes(copy) == SMALL
+    assert bucket.keys() == sorted([copy.storage_key, v1.files.get().storage_key])
+    assert bytes_through_the_hub == []
