@@ -6,6 +6,7 @@ token and a role that may upload to the model; refusals answer the JSON error th
 shows its user, with `X-Error-Code` where the client maps one to an exception."""
 
 import json
+import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -43,6 +44,7 @@ from .hub_upload import (
 from .scopes import Scope
 
 LFS_CONTENT_TYPE = "application/vnd.git-lfs+json"
+logger = logging.getLogger("modelhub.api")
 
 
 def hub_error(message: str, status: int, code: str = "", **extra) -> JsonResponse:
@@ -197,18 +199,26 @@ def _upload_actions(request, staged) -> dict:
         )
         return {"upload": {"href": href, "header": {}}}
     chunk = part_size(staged.size_bytes)
+    try:
+        if chunk is None:
+            put_url = store.presigned_put_url(staged.storage_key, UPLOAD_URL_MAX_AGE)
+        else:
+            upload_id = store.multipart_start(staged.storage_key)
+            parts = -(-staged.size_bytes // chunk)
+            urls = store.presigned_part_urls(
+                staged.storage_key, upload_id, parts, UPLOAD_URL_MAX_AGE
+            )
+    except Exception as exc:
+        logger.exception("no direct upload to storage for %s", staged.storage_key)
+        raise StorageFailed(
+            _("The storage cannot take uploads now. Please try again later.")
+        ) from exc
     if chunk is None:
         verify = reverse("api:lfs_verify", kwargs={"ticket": verify_ticket(staged)})
         return {
-            "upload": {
-                "href": store.presigned_put_url(staged.storage_key, UPLOAD_URL_MAX_AGE),
-                "header": {},
-            },
+            "upload": {"href": put_url, "header": {}},
             "verify": {"href": request.build_absolute_uri(verify), "header": {}},
         }
-    upload_id = store.multipart_start(staged.storage_key)
-    parts = -(-staged.size_bytes // chunk)
-    urls = store.presigned_part_urls(staged.storage_key, upload_id, parts, UPLOAD_URL_MAX_AGE)
     header = {"chunk_size": str(chunk)}
     header.update({f"{number:05d}": url for number, url in enumerate(urls, start=1)})
     completion = reverse("api:lfs_verify", kwargs={"ticket": verify_ticket(staged, upload_id)})
