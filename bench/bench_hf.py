@@ -8,7 +8,8 @@ Local storage, one gunicorn (`-w 1`, as bench_transfers.py), the model's --files
   preupload, LFS batch, PUTs to the hub, commit) vs the same files POSTed one after the other
   to the browser uploader's route (raw body, the browser's way), alternated --runs times;
 - download: `snapshot_download` into an empty cache each run vs one `curl` fetching the same
-  files from the same `resolve` URLs with the same token into files, alternated.
+  files from the same `resolve` URLs with the same token into files, and vs the same GETs
+  made with httpx (the client's HTTP library) and its chunk size, alternated.
 --s3: `upload_folder` of the same model with S3 storage (a moto server): the hub worker's peak
 RSS and the request bytes the hub received (gunicorn's access log: each request's
 Content-Length, so every byte sent to the hub, whatever the route).
@@ -19,6 +20,7 @@ is stopped by its pid.
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -61,6 +63,13 @@ def hub(env, port, access_log: Path | None = None) -> Server:
         args += ["--access-logfile", str(access_log)]
         args += ["--access-logformat", "%(m)s %(U)s %(s)s %({content-length}i)s"]
     return Server(args, env)
+
+
+def client_cpu_seconds() -> float:
+    """CPU time of this process (the Python client, all its threads) and of the children it
+    waited for (curl)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 class Bench:
@@ -147,24 +156,69 @@ class Bench:
         shutil.rmtree(target)
         return self.total, seconds
 
-    def compare(self, name, server, hub_label, hub_action, ref_label, ref_action):
-        """Alternates the two (the machine is noisy: both see the same noise)."""
-        hub_runs, ref_runs = [], []
+    def httpx_download(self, port, seed, repo_id) -> tuple[int, float]:
+        """The same GETs with the client's own HTTP library and chunk size, one file after
+        the other, into files: what is left of the client's speed without the client."""
+        import httpx
+        from huggingface_hub import constants
+
+        target = self.work / "httpx-out"
+        target.mkdir()
+        headers = {"Authorization": f"Bearer {seed['token']}"}
+        started = time.perf_counter()
+        with httpx.Client(headers=headers, timeout=900) as client:
+            for index, path in enumerate(sorted(self.model_dir.rglob("*"))):
+                if path.is_file():
+                    relative = path.relative_to(self.model_dir).as_posix()
+                    url = f"http://127.0.0.1:{port}/{repo_id}/resolve/main/{relative}"
+                    with (
+                        client.stream("GET", url) as response,
+                        (target / f"{index}").open("wb") as out,
+                    ):
+                        response.raise_for_status()
+                        for chunk in response.iter_bytes(constants.DOWNLOAD_CHUNK_SIZE):
+                            out.write(chunk)
+        seconds = time.perf_counter() - started
+        shutil.rmtree(target)
+        return self.total, seconds
+
+    def compare(self, name, server, hub_label, hub_action, *references):
+        """Alternates the hub's client with each reference (label, action): the machine is
+        noisy, all see the same noise. The ratio is against the first reference."""
+        labels = [hub_label, *(label for label, _action in references)]
+        actions = [hub_action, *(action for _label, action in references)]
+        runs = {label: [] for label in labels}
+        cpu = {label: [] for label in labels}
         for _ in range(self.args.runs):
-            hub_runs.append(rate(*hub_action()))
-            ref_runs.append(rate(*ref_action()))
-        hub_rate, ref_rate = statistics.median(hub_runs), statistics.median(ref_runs)
-        self.results[f"{name}: {hub_label}"] = {
-            "GB/s": round(hub_rate, 3),
-            "runs": [round(r, 3) for r in hub_runs],
-        }
-        self.results[f"{name}: {ref_label}"] = {
-            "GB/s": round(ref_rate, 3),
-            "runs": [round(r, 3) for r in ref_runs],
-        }
-        self.results[f"{name}: ratio"] = round(hub_rate / ref_rate, 2)
+            for label, action in zip(labels, actions, strict=True):
+                before = client_cpu_seconds()
+                nbytes, seconds = action()
+                runs[label].append(rate(nbytes, seconds))
+                cpu[label].append((client_cpu_seconds() - before) / (nbytes / 1e9))
+        medians = {label: statistics.median(figures) for label, figures in runs.items()}
+        for label in labels:
+            self.results[f"{name}: {label}"] = {
+                "GB/s": round(medians[label], 3),
+                "runs": [round(r, 3) for r in runs[label]],
+                # CPU seconds per GB on the client's side (this process and curl): what a
+                # busy machine's share of the cores limits.
+                "client CPU s/GB": round(statistics.median(cpu[label]), 2),
+            }
+        self.results[f"{name}: ratio"] = round(medians[hub_label] / medians[labels[1]], 2)
         self.results[f"{name}: hub worker peak RSS MiB"] = round(server.peak_rss_mib(), 1)
-        print(name, self.results[f"{name}: ratio"], hub_runs, ref_runs, flush=True)
+        print(name, self.results[f"{name}: ratio"], runs, flush=True)
+
+    def client_hashing(self) -> tuple[int, float]:
+        """What upload_folder spends before it sends anything: the SHA-256 of every file
+        (huggingface_hub's own `sha_fileobj`); the browser route's sender hashes nothing."""
+        from huggingface_hub.utils.sha import sha_fileobj
+
+        started = time.perf_counter()
+        for path in self.model_dir.rglob("*"):
+            if path.is_file():
+                with path.open("rb") as handle:
+                    sha_fileobj(handle)
+        return self.total, time.perf_counter() - started
 
     def local(self):
         env = self.env(self.work / "local")
@@ -173,21 +227,28 @@ class Bench:
         server = hub(env, port)
         try:
             wait_for(f"http://127.0.0.1:{port}/healthz")
-            self.compare(
-                "upload", server,
-                "upload_folder", lambda: self.hf_upload(port, seed_),
-                "browser uploader's route", lambda: self.browser_upload(port, seed_),
-            )  # fmt: skip
+            if "upload" in self.args.phases:
+                self.compare(
+                    "upload", server,
+                    "upload_folder", lambda: self.hf_upload(port, seed_),
+                    ("browser uploader's route", lambda: self.browser_upload(port, seed_)),
+                    ("client's SHA-256 alone", self.client_hashing),
+                )  # fmt: skip
+            else:
+                self.hf_upload(port, seed_)
         finally:
             server.stop()
         repo_id = f"{seed_['namespace']}/hf-run-{self.runs}"
+        if "download" not in self.args.phases:
+            return
         server = hub(env, port)
         try:
             wait_for(f"http://127.0.0.1:{port}/healthz")
             self.compare(
                 "download", server,
                 "snapshot_download", lambda: self.hf_download(port, seed_, repo_id),
-                "curl", lambda: self.curl_download(port, seed_, repo_id),
+                ("curl", lambda: self.curl_download(port, seed_, repo_id)),
+                ("httpx", lambda: self.httpx_download(port, seed_, repo_id)),
             )  # fmt: skip
         finally:
             server.stop()
@@ -244,7 +305,11 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--s3", action="store_true", help="Also upload_folder to moto's S3.")
     parser.add_argument("--no-local", action="store_true", help="Only the S3 phase.")
+    parser.add_argument(
+        "--phases", default="upload,download", help="Local phases to run (comma list)."
+    )
     args = parser.parse_args()
+    args.phases = set(args.phases.split(","))
     work = Path(tempfile.mkdtemp(prefix="modelhub-bench-hf-"))
     os.environ.update(
         HF_HUB_DISABLE_XET="1",
