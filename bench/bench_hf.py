@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_hf.py [--size-mib 1024] [--files 5] [--runs 3] [--s3]
 
-Local storage, one gunicorn (`-w 1`, as bench_transfers.py), the model's --files files of
---size-mib MiB in all:
+Local storage, one gunicorn worker with the production settings (modelhub/gunicorn.conf.py:
+gthread, 8 threads), the model's --files files of --size-mib MiB in all:
 - upload: `HfApi.upload_folder` into a new repository each run (the client hashes the files,
   preupload, LFS batch, PUTs to the hub, commit) vs the same files POSTed one after the other
   to the browser uploader's route (raw body, the browser's way), alternated --runs times;
@@ -57,7 +57,9 @@ def seed(env) -> dict:
 
 
 def hub(env, port, access_log: Path | None = None) -> Server:
-    args = [str(BIN / "gunicorn"), "modelhub.wsgi:application", "-b", f"127.0.0.1:{port}"]
+    # The production settings (gthread, 8 threads: the client downloads 8 files at once and
+    # uploads 5), one worker so that its peak RSS is the hub's.
+    args = [str(BIN / "gunicorn"), "-c", "modelhub/gunicorn.conf.py", "-b", f"127.0.0.1:{port}"]
     args += ["-w", "1", "--timeout", "900"]
     if access_log is not None:
         args += ["--access-logfile", str(access_log)]
