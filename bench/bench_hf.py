@@ -11,8 +11,8 @@ gthread, 8 threads), the model's --files files of --size-mib MiB in all:
   files from the same `resolve` URLs with the same token into files, and vs the same GETs
   made with httpx (the client's HTTP library) and its chunk size, alternated.
 --s3: `upload_folder` of the same model with S3 storage (a moto server): the hub worker's peak
-RSS and the request bytes the hub received (gunicorn's access log: each request's
-Content-Length, so every byte sent to the hub, whatever the route).
+RSS, and the request body bytes the client sent to the hub and to the bucket (counted in
+httpx, which huggingface_hub sends every request with).
 Everything runs on 127.0.0.1 in a temporary folder that is removed at the end; every server
 is stopped by its pid.
 """
@@ -56,14 +56,31 @@ def seed(env) -> dict:
     return {**run("seed"), **run("token")}
 
 
-def hub(env, port, access_log: Path | None = None) -> Server:
+class SentBytes:
+    """Request body bytes this process sends, per host:port (the hub, the bucket): counted
+    in httpx, which huggingface_hub sends everything with."""
+
+    def __init__(self):
+        import httpx
+
+        self.by_address = {}
+        original = httpx.Client.send
+        tally = self.by_address
+
+        def send(client, request, **kwargs):
+            length = int(request.headers.get("Content-Length") or 0)
+            address = f"{request.url.host}:{request.url.port}"
+            tally[address] = tally.get(address, 0) + length
+            return original(client, request, **kwargs)
+
+        httpx.Client.send = send
+
+
+def hub(env, port) -> Server:
     # The production settings (gthread, 8 threads: the client downloads 8 files at once and
     # uploads 5), one worker so that its peak RSS is the hub's.
     args = [str(BIN / "gunicorn"), "-c", "modelhub/gunicorn.conf.py", "-b", f"127.0.0.1:{port}"]
     args += ["-w", "1", "--timeout", "900"]
-    if access_log is not None:
-        args += ["--access-logfile", str(access_log)]
-        args += ["--access-logformat", "%(m)s %(U)s %(s)s %({content-length}i)s"]
     return Server(args, env)
 
 
@@ -276,22 +293,21 @@ class Bench:
             })  # fmt: skip
             seed_ = seed(env)
             port = free_port()
-            access_log = self.work / "s3-access.log"
-            server = hub(env, port, access_log)
+            server = hub(env, port)
+            sent = SentBytes()
             try:
                 wait_for(f"http://127.0.0.1:{port}/healthz")
                 size, seconds = self.hf_upload(port, seed_)
                 peak = server.peak_rss_mib()
             finally:
                 server.stop()
-            received = 0
-            for line in access_log.read_text().splitlines():
-                length = line.split()[-1]
-                received += int(length) if length.isdigit() else 0
             self.results["S3 upload_folder"] = {
                 "GB/s": round(rate(size, seconds), 3),
                 "hub worker peak RSS MiB": round(peak, 1),
-                "request bytes the hub received": received,
+                "request body bytes sent to the hub": sent.by_address.get(f"127.0.0.1:{port}"),
+                "request body bytes sent to the bucket": sent.by_address.get(
+                    f"127.0.0.1:{moto_port}"
+                ),
                 "model bytes": size,
             }
             self.results["moto server peak RSS MiB"] = round(moto.peak_rss_mib(), 1)
