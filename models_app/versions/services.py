@@ -37,8 +37,8 @@ class StorageFailed(Exception):
 class Incoming:
     """One file to store: its normalised path and where its bytes come from.
 
-    `source` is either a HashingReader (streamed and hashed on the way to storage) or an
-    uploaded file already hashed by HashingUploadHandler (`sha256` set)."""
+    `source` is a HashingReader (streamed and hashed on the way to storage), an uploaded
+    file already hashed by HashingUploadHandler (`sha256` set) or a StoredCopy."""
 
     path: str
     source: object
@@ -47,6 +47,16 @@ class Incoming:
     size: int = 0
     # From the header of a safetensors or GGUF file, once stored.
     parameter_count: int | None = None
+
+
+@dataclass
+class StoredCopy:
+    """An Incoming source already in storage (a file of another version, a verified staged
+    object): copied inside the storage, its SHA-256 and size already known."""
+
+    key: str
+    sha256: str
+    size: int
 
 
 def latest_version(model: AIModel) -> ModelVersion | None:
@@ -151,7 +161,10 @@ def version_delete(version: ModelVersion, *, by=None) -> list[str]:
 
 def _store(key: str, item: Incoming) -> None:
     source = item.source
-    if isinstance(source, blobs.HashingReader):
+    if isinstance(source, StoredCopy):
+        blobs.copy(source.key, key)
+        item.size, item.sha256 = source.size, source.sha256
+    elif isinstance(source, blobs.HashingReader):
         blobs.write_stream(key, source)
         item.size = source.size
         item.sha256 = source.sha256.hexdigest()

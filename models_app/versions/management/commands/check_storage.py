@@ -78,3 +78,14 @@ class Command(BaseCommand):
         self.stdout.write(style(summary))
         if (missing or orphans) and not repair:
             self.stdout.write("Run with --repair to fix.")
+        self._stale_multipart_uploads(repair, grace_hours)
+
+    def _stale_multipart_uploads(self, repair, grace_hours):
+        # Direct uploads to S3 (the Hugging Face client's parts) that were never completed:
+        # the bucket keeps their parts, unlisted and billed, until they are aborted.
+        stale = staging.stale_multipart_uploads(grace_hours)
+        for key, upload_id in stale:
+            self.stdout.write(f"unfinished upload: {key} ({upload_id})")
+        if stale and repair:
+            staging.multipart_uploads_abort(stale)
+            self.stdout.write(f"{len(stale)} unfinished uploads aborted.")
