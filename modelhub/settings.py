@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "models_app.audit",
     "models_app.sharing",
     "models_app.api",
+    "models_app.deployments",
     "modelhub",
 ]
 

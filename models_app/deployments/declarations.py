@@ -1,0 +1,5 @@
+"""What deployments add to other apps' pages."""
+
+
+def declare():
+    pass
