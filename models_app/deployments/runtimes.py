@@ -99,6 +99,9 @@ def runner_command(deployment, local_files: dict, port: int) -> list[str]:
             str(deployment.threads),
             "--embedding",
             "true",
+            # Its default cancels a running request (a stream) when the next one arrives.
+            "--interrupt_requests",
+            "false",
         ]
     command = [
         sys.executable,
