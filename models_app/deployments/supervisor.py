@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,6 +122,8 @@ class Supervisor:
                 time.sleep(interval)
         finally:
             self.shutdown()
+            # The loop may run in a thread of its own: its connection goes with it.
+            connection.close()
 
     def tick(self) -> None:
         now = timezone.now()
