@@ -65,6 +65,22 @@ def _die_with_parent():
     libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+# What a runner inherits from the supervisor's environment: not the hub's secrets (database,
+# storage keys, upstream keys), and not PORT, HOST, MODEL… which llama_cpp.server would
+# read over its own arguments (honcho sets PORT).
+RUNNER_ENV = {"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "LD_LIBRARY_PATH", "VIRTUAL_ENV"}
+RUNNER_ENV_PREFIXES = ("LC_", "OMP_", "ORT_", "GGML_", "LLAMA_ARG_")
+
+
+def runner_environment() -> dict:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name in RUNNER_ENV or name.startswith(RUNNER_ENV_PREFIXES)
+    }
+    return {**env, "ORT_DISABLE_TELEMETRY": "1", "PYTHONUNBUFFERED": "1"}
+
+
 def spec_of(deployment: Deployment) -> tuple:
     """What the running process was started from: a change means a restart."""
     return (
@@ -256,7 +272,6 @@ class Supervisor:
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.logs_dir / f"deployment-{deployment.pk}.log"
         command = runner_command(deployment, local_files, port)
-        env = {**os.environ, "ORT_DISABLE_TELEMETRY": "1", "PYTHONUNBUFFERED": "1"}
         with open(log_path, "wb") as log:
             process = subprocess.Popen(  # noqa: S603 -- our own runner, arguments from the row
                 command,
@@ -264,7 +279,7 @@ class Supervisor:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=settings.BASE_DIR,
-                env=env,
+                env=runner_environment(),
                 start_new_session=True,
                 preexec_fn=_die_with_parent,  # noqa: PLW1509
             )
