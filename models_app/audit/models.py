@@ -28,6 +28,8 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("Access token created")
     TOKEN_REVOKED = "token_revoked", _("Access token revoked")
     TOKEN_NEW_ADDRESS = "token_new_address", _("Access token used from a new address")
+    ENDPOINT_KEY_CREATED = "endpoint_key_created", _("API endpoint key created")
+    ENDPOINT_KEY_REVOKED = "endpoint_key_revoked", _("API endpoint key revoked")
 
 
 # Labels for the detail keys the apps record; an unknown key is shown as it is.
@@ -51,6 +53,8 @@ DETAIL_LABELS = {
     "scope": _("scope"),
     "expires": _("expires"),
     "user": _("user"),
+    "key": _("endpoint key"),
+    "rate_limit_rpm": _("requests per minute"),
 }
 SIZE_KEYS = {"size"}
 ROLE_KEYS = {"role", "previous"}
