@@ -219,6 +219,19 @@ FILE_UPLOAD_HANDLERS = [
 
 TRUSTED_PROXIES = env.list("MODELHUB_TRUSTED_PROXIES", default=[])
 
+# Deployments (issue 13): where the hub may call OpenAI-compatible upstreams (URL prefixes
+# and CIDRs; loopback only unless the operator says more), the key that encrypts upstream
+# keys at rest (derived from the secret key when unset), where the supervisor keeps the
+# versions' files, and how many local runners one supervisor may run.
+MODELHUB_UPSTREAM_ALLOWED = env.list(
+    "MODELHUB_UPSTREAM_ALLOWED", default=["127.0.0.0/8", "::1/128"]
+)
+MODELHUB_SECRETS_KEY = env.str("MODELHUB_SECRETS_KEY", default="")
+MODELHUB_DEPLOY_CACHE_DIR = Path(
+    env.str("MODELHUB_DEPLOY_CACHE_DIR", default=str(DATA_DIR / "deploy-cache"))
+).resolve()
+MODELHUB_MAX_LOCAL_DEPLOYMENTS = env.int("MODELHUB_MAX_LOCAL_DEPLOYMENTS", default=2)
+
 # Sign-in throttling (django-axes) on /accounts/login/ and /admin/login/: 5 failed sign-ins
 # for one account, or from one client address, each less than 15 minutes after the one
 # before, lock that account or address out until 15 minutes after the last of them. Admins
