@@ -1,5 +1,7 @@
 """What deployments add to other apps' pages."""
 
+from .gateway_declarations import declare as declare_gateway
+
 
 def declare():
-    pass
+    declare_gateway()

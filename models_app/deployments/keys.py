@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from models_app.access.caller import Caller
+from models_app.access.caller import Caller, as_caller
 from models_app.access.roles import Action
 from models_app.api.services import SECRET_BYTES, token_digest
 from models_app.audit.models import AuditAction
@@ -72,8 +72,10 @@ def key_create(*, by, model, name: str, rate_limit_rpm: int, expires_days: int |
     ):
         if problem:
             raise EndpointKeyError(field, problem)
-    caller = by if isinstance(by, Caller) else None
-    creator = caller.user if caller else getattr(by, "user", by)
+    # The key acts as its creator; made by a command (no one signed in), as the model's owner.
+    creator = as_caller(by).user
+    if not getattr(creator, "is_authenticated", False):
+        creator = model.owner
     secret = KEY_START + secrets.token_urlsafe(SECRET_BYTES)
     now = timezone.now()
     with transaction.atomic():
@@ -83,7 +85,7 @@ def key_create(*, by, model, name: str, rate_limit_rpm: int, expires_days: int |
             prefix=secret[:PREFIX_LENGTH],
             secret_hash=token_digest(secret),
             rate_limit_rpm=rate_limit_rpm,
-            created_by=creator if getattr(creator, "pk", None) else None,
+            created_by=creator,
             created_at=now,
             expires_at=now + timedelta(days=expires_days) if expires_days else None,
         )
@@ -107,7 +109,11 @@ def key_revoke(key: EndpointKey, *, by) -> EndpointKey:
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
             audit_record(
-                by, AuditAction.ENDPOINT_KEY_REVOKED, model=key.model, key=key.name, prefix=key.prefix
+                by,
+                AuditAction.ENDPOINT_KEY_REVOKED,
+                model=key.model,
+                key=key.name,
+                prefix=key.prefix,
             )
     return key
 

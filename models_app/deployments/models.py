@@ -172,6 +172,5 @@ class GatewayCall(models.Model):
             models.Index(fields=["key", "-id"], name="call_key_recent"),
         ]
 
-    @property
-    def is_error(self) -> bool:
-        return self.status >= 400
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status} {self.latency_ms} ms"
