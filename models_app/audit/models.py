@@ -28,6 +28,11 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("Access token created")
     TOKEN_REVOKED = "token_revoked", _("Access token revoked")
     TOKEN_NEW_ADDRESS = "token_new_address", _("Access token used from a new address")
+    DEPLOYED = "deployed", _("Deployed")
+    DEPLOYMENT_STOPPED = "deployment_stopped", _("Deployment stopped")
+    DEPLOYMENT_STARTED = "deployment_started", _("Deployment started")
+    DEPLOYMENT_REDEPLOYED = "deployment_redeployed", _("Deployment moved to another version")
+    DEPLOYMENT_DELETED = "deployment_deleted", _("Deployment deleted")
     ENDPOINT_KEY_CREATED = "endpoint_key_created", _("API endpoint key created")
     ENDPOINT_KEY_REVOKED = "endpoint_key_revoked", _("API endpoint key revoked")
 
@@ -53,6 +58,11 @@ DETAIL_LABELS = {
     "scope": _("scope"),
     "expires": _("expires"),
     "user": _("user"),
+    "deployment": _("deployment"),
+    "runtime": _("runtime"),
+    "file": _("file"),
+    "upstream": _("upstream"),
+    "from_version": _("previous version"),
     "key": _("endpoint key"),
     "rate_limit_rpm": _("requests per minute"),
 }

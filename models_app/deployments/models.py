@@ -82,6 +82,9 @@ class Deployment(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
     restarts = models.PositiveIntegerField(_("restarts"), default=0)
+    # The status its version had before this deployment made it "deployed", given back
+    # when no deployment of the version is ready any more (`status.py`).
+    version_status_before = models.CharField(max_length=10, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
