@@ -53,7 +53,10 @@ def gateway_route(view):
     @csrf_exempt
     @wraps(view)
     def route(request, *args, **kwargs):
-        if bearer_secret(request) is None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # A signed-in browser's session is a credential a cross-site page could ride on;
+        # without one (and without a key) the answer is a plain 401.
+        by_session = bearer_secret(request) is None and request.user.is_authenticated
+        if by_session and request.method not in ("GET", "HEAD", "OPTIONS"):
             return protected(request, *args, **kwargs)
         return answer(request, *args, **kwargs)
 

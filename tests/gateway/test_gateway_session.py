@@ -35,7 +35,8 @@ def test_a_session_call_with_the_csrf_token_reaches_the_deployment(owner, model,
 
 
 def test_a_signed_out_call_gets_openai_error_json(db):
-    response = Client().post("/v1/chat/completions", "{}", content_type="application/json")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/v1/chat/completions", "{}", content_type="application/json")
     assert response.status_code == 401
     assert set(response.json()["error"]) == {"message", "type", "code"}
 
