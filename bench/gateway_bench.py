@@ -314,7 +314,8 @@ def main():
         print(f"\n1. Streamed chat, llama.cpp, {args.chats} chats each way, taking turns")
         for side, (ttft, rate, chunks) in summary.items():
             print(
-                f"   {side:8s} TTFT median {ttft:7.2f} ms   tokens/s median {rate:8.1f}   chunks {chunks:.0f}"
+                f"   {side:8s} TTFT median {ttft:7.2f} ms   "
+                f"tokens/s median {rate:8.1f}   chunks {chunks:.0f}"
             )
         d, g = summary["direct"], summary["gateway"]
         print(
@@ -330,7 +331,8 @@ def main():
         )
         print(f"   direct  {direct_rps:8.1f} req/s ({direct_err} errors)")
         print(
-            f"   gateway {gateway_rps:8.1f} req/s ({gateway_err} errors): {100 * gateway_rps / direct_rps:.1f} %"
+            f"   gateway {gateway_rps:8.1f} req/s ({gateway_err} errors): "
+            f"{100 * gateway_rps / direct_rps:.1f} %"
         )
 
         print(f"\n3. 50 concurrent streamed chats through the gateway for {args.soak:.0f} s")
