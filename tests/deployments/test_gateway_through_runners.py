@@ -59,3 +59,36 @@ def test_text_classification_through_the_gateway(
         )
     assert [entry["label"] for entry in one.json()] == ["positive", "negative"]
     assert len(batch.json()) == 2 and all(len(labels) == 2 for labels in batch.json())
+
+
+def test_a_streamed_chat_through_the_gateway_from_a_llama_cpp_runner(
+    owner, model, new_version, supervisor, live_server
+):
+    version = new_version({"tiny.gguf": tinymodels.gguf_chat_model()})
+    deployment = deployment_create(
+        by=owner, model=model, version=version, runtime=Runtime.LLAMA_CPP, context_size=256
+    )
+    run_until(supervisor, deployment, "ready", timeout=180)
+    key, secret = key_create(
+        by=owner, model=model, name="app", rate_limit_rpm=60, expires_days=None
+    )
+    client = OpenAI(base_url=f"{live_server.url}/v1", api_key=secret, max_retries=0, timeout=60)
+    try:
+        stream = client.chat.completions.create(
+            model=model.repo_id,
+            messages=[{"role": "user", "content": "hello"}],
+            max_tokens=8,
+            temperature=0,
+            stream=True,
+        )
+        chunks = [chunk for chunk in stream if chunk.choices and chunk.choices[0].delta.content]
+        whole = client.chat.completions.create(
+            model=model.repo_id, messages=[{"role": "user", "content": "hello"}], max_tokens=8
+        )
+    finally:
+        client.close()
+    assert chunks and all(chunk.model == model.repo_id for chunk in chunks)
+    assert whole.usage.completion_tokens >= 1
+    streamed, plain = GatewayCall.objects.filter(key=key).order_by("id")
+    assert streamed.completion_tokens == len(chunks)
+    assert plain.completion_tokens == whole.usage.completion_tokens

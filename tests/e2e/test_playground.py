@@ -64,3 +64,38 @@ def test_an_endpoint_key_made_on_the_api_tab_works_with_the_openai_client(
     finally:
         client.close()
     assert model.repo_id in ids
+
+
+def test_the_playground_compares_two_texts_of_an_embedding_model(
+    page, sign_in, owner, model, deploy
+):
+    from models_app.deployments.models import Runtime, Task
+
+    deploy(model, "v1", runtime=Runtime.ONNXRUNTIME, task=Task.FEATURE_EXTRACTION)
+    sign_in(owner)
+    page.goto(f"/models/{model.uuid}/playground/")
+    page.get_by_label("First text").fill("ab")
+    page.get_by_label("Second text").fill("abcd")
+    page.get_by_test_id("playground-send").click()
+    # The fake runner's vectors: [2, 1, 0.5] and [4, 1, 0.5].
+    expect(page.get_by_test_id("playground-reply")).to_have_text("Cosine similarity: 0.9720")
+
+
+def test_the_playground_shows_the_labels_of_a_classifier(
+    page, sign_in, owner, model, deploy, upstream
+):
+    from models_app.deployments.models import Runtime, Task
+
+    deploy(model, "v1", runtime=Runtime.ONNXRUNTIME, task=Task.TEXT_CLASSIFICATION)
+    upstream.infer_answer = [
+        {"label": "positive", "score": 0.75},
+        {"label": "negative", "score": 0.25},
+    ]
+    sign_in(owner)
+    page.goto(f"/models/{model.uuid}/playground/")
+    page.get_by_label("Text").fill("a great movie")
+    page.get_by_test_id("playground-send").click()
+    expect(page.get_by_test_id("playground-reply")).to_have_text(
+        "positive: 0.7500\nnegative: 0.2500"
+    )
+    expect(page.get_by_test_id("snippet-curl")).to_contain_text(f"/api/inference/{model.repo_id}")
