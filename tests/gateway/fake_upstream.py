@@ -52,6 +52,19 @@ class FakeUpstream:
                 self.end_headers()
                 self.wfile.write(raw)
 
+            def do_GET(self):
+                if self.path == "/signature":
+                    return self._json(
+                        200,
+                        {
+                            "task": "raw",
+                            "inputs": [{"name": "x", "type": "tensor(float)", "shape": [1, 2]}],
+                            "outputs": [{"name": "y", "type": "tensor(float)", "shape": [1, 2]}],
+                            "labels": None,
+                        },
+                    )
+                return self._json(404, {"error": {"message": "no such route", "type": "x"}})
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")

@@ -20,3 +20,14 @@ def test_a_chat_deployment_gets_the_chat_pane(client_for, viewer, model, deploy)
 
 def test_an_outsider_does_not_find_the_playground(client_for, outsider, model):
     assert playground(client_for(outsider), model).status_code == 404
+
+
+def test_a_raw_onnx_deployment_gets_a_form_from_its_input_signature(
+    client_for, viewer, model, deploy
+):
+    from models_app.deployments.models import Runtime, Task
+
+    deploy(model, "v1", runtime=Runtime.ONNXRUNTIME, task=Task.RAW)
+    page = playground(client_for(viewer), model).content.decode()
+    assert 'data-pane="raw"' in page
+    assert 'data-input-name="x"' in page and "tensor(float)" in page
