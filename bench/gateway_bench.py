@@ -43,7 +43,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def setup(data_dir: Path):
+def setup(with_chat: bool):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -67,11 +67,17 @@ def setup(data_dir: Path):
         files_store(version, items, by=owner)
         return model, version
 
-    chat_model, chat_version = model_with("bench-chat", {"tiny.gguf": tinymodels.gguf_chat_model()})
+    chat = chat_key = None
+    if with_chat:
+        files = {"tiny.gguf": tinymodels.gguf_chat_model()}
+        chat_model, chat_version = model_with("bench-chat", files)
+        chat = deployment_create(
+            by=owner, model=chat_model, version=chat_version, runtime=Runtime.LLAMA_CPP, threads=1
+        )
+        _k, chat_key = key_create(
+            by=owner, model=chat_model, name="bench", rate_limit_rpm=100_000, expires_days=None
+        )
     embed_model, embed_version = model_with("bench-embed", tinymodels.embedding_files())
-    chat = deployment_create(
-        by=owner, model=chat_model, version=chat_version, runtime=Runtime.LLAMA_CPP, threads=1
-    )
     embed = deployment_create(
         by=owner,
         model=embed_model,
@@ -80,9 +86,6 @@ def setup(data_dir: Path):
         task=Task.FEATURE_EXTRACTION,
         threads=1,
         max_concurrency=8,
-    )
-    _k, chat_key = key_create(
-        by=owner, model=chat_model, name="bench", rate_limit_rpm=100_000, expires_days=None
     )
     _k, embed_key = key_create(
         by=owner, model=embed_model, name="bench", rate_limit_rpm=100_000, expires_days=None
@@ -279,6 +282,52 @@ def cpu_probe_ms() -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def report_streaming(chat, chat_key, gateway, args):
+    summary = bench_streaming(
+        f"{chat.base_url}/v1/chat/completions",
+        f"{gateway}/chat/completions",
+        chat_key,
+        chat.gateway_name(),
+        chat.model.repo_id,
+        args.chats,
+        args.max_tokens,
+    )
+    print(f"\n1. Streamed chat, llama.cpp, {args.chats} chats each way, taking turns")
+    for side, (ttft, rate, chunks) in summary.items():
+        print(
+            f"   {side:8s} TTFT median {ttft:7.2f} ms   "
+            f"tokens/s median {rate:8.1f}   chunks {chunks:.0f}"
+        )
+    d, g = summary["direct"], summary["gateway"]
+    print(f"   gateway TTFT {g[0] - d[0]:+.2f} ms, tokens/s {100 * g[1] / d[1]:.1f} % of direct")
+
+
+def report_embeddings(embed, embed_key, gateway, args):
+    print(f"\n2. Embeddings, ONNX runner, concurrency 8, {args.embed_seconds:.0f} s each")
+    direct_rps, direct_err = bench_embeddings(
+        f"{embed.base_url}/v1/embeddings", "", embed.gateway_name(), args.embed_seconds
+    )
+    gateway_rps, gateway_err = bench_embeddings(
+        f"{gateway}/embeddings", embed_key, embed.model.repo_id, args.embed_seconds
+    )
+    print(f"   direct  {direct_rps:8.1f} req/s ({direct_err} errors)")
+    print(
+        f"   gateway {gateway_rps:8.1f} req/s ({gateway_err} errors): "
+        f"{100 * gateway_rps / direct_rps:.1f} %"
+    )
+
+
+def report_soak(chat, chat_key, gateway, web, args):
+    print(f"\n3. 50 concurrent streamed chats through the gateway for {args.soak:.0f} s")
+    counts, failures, samples = bench_soak(
+        f"{gateway}/chat/completions", chat_key, chat.model.repo_id, args.soak, web.pid
+    )
+    print(f"   chats {counts['ok']}, errors {counts['errors']} {failures}")
+    print(
+        "   worker RSS (MiB) at s: " + ", ".join(f"{t:.0f}:{kib / 1024:.0f}" for t, kib in samples)
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--chats", type=int, default=40)
@@ -287,6 +336,7 @@ def main():
     parser.add_argument("--soak", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--no-chat", action="store_true", help="embeddings only (no llama.cpp)")
     args = parser.parse_args()
 
     django.setup()
@@ -296,54 +346,17 @@ def main():
     print(
         f"Python {platform.python_version()} ({sys.executable}); CPU probe {cpu_probe_ms():.0f} ms"
     )
-    chat, embed, chat_key, embed_key = setup(Path(os.environ["MODELHUB_DATA_DIR"]))
-    supervisor = start_runners([chat, embed])
+    chat, embed, chat_key, embed_key = setup(with_chat=not args.no_chat)
+    supervisor = start_runners([d for d in (chat, embed) if d is not None])
     port = free_port()
     web = start_gunicorn(port, args.workers, args.threads)
     gateway = f"http://127.0.0.1:{port}/v1"
     try:
-        summary = bench_streaming(
-            f"{chat.base_url}/v1/chat/completions",
-            f"{gateway}/chat/completions",
-            chat_key,
-            chat.gateway_name(),
-            chat.model.repo_id,
-            args.chats,
-            args.max_tokens,
-        )
-        print(f"\n1. Streamed chat, llama.cpp, {args.chats} chats each way, taking turns")
-        for side, (ttft, rate, chunks) in summary.items():
-            print(
-                f"   {side:8s} TTFT median {ttft:7.2f} ms   "
-                f"tokens/s median {rate:8.1f}   chunks {chunks:.0f}"
-            )
-        d, g = summary["direct"], summary["gateway"]
-        print(
-            f"   gateway TTFT {g[0] - d[0]:+.2f} ms, tokens/s {100 * g[1] / d[1]:.1f} % of direct"
-        )
-
-        print(f"\n2. Embeddings, ONNX runner, concurrency 8, {args.embed_seconds:.0f} s each")
-        direct_rps, direct_err = bench_embeddings(
-            f"{embed.base_url}/v1/embeddings", "", embed.gateway_name(), args.embed_seconds
-        )
-        gateway_rps, gateway_err = bench_embeddings(
-            f"{gateway}/embeddings", embed_key, embed.model.repo_id, args.embed_seconds
-        )
-        print(f"   direct  {direct_rps:8.1f} req/s ({direct_err} errors)")
-        print(
-            f"   gateway {gateway_rps:8.1f} req/s ({gateway_err} errors): "
-            f"{100 * gateway_rps / direct_rps:.1f} %"
-        )
-
-        print(f"\n3. 50 concurrent streamed chats through the gateway for {args.soak:.0f} s")
-        counts, failures, samples = bench_soak(
-            f"{gateway}/chat/completions", chat_key, chat.model.repo_id, args.soak, web.pid
-        )
-        print(f"   chats {counts['ok']}, errors {counts['errors']} {failures}")
-        print(
-            "   worker RSS (MiB) at s: "
-            + ", ".join(f"{t:.0f}:{kib / 1024:.0f}" for t, kib in samples)
-        )
+        if chat is not None:
+            report_streaming(chat, chat_key, gateway, args)
+        report_embeddings(embed, embed_key, gateway, args)
+        if chat is not None:
+            report_soak(chat, chat_key, gateway, web, args)
     finally:
         os.killpg(web.pid, signal.SIGTERM)
         web.wait(timeout=30)

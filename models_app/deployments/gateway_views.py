@@ -11,6 +11,8 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from models_app.access.roles import Action
+from models_app.access.rules import can
 from models_app.api.auth import bearer_secret
 
 from .gateway import (
@@ -26,8 +28,14 @@ from .gateway import (
     not_deployed,
     take_rate_limit,
 )
-from .models import Runtime, Task
-from .routing import NoSuchModel, NotDeployed, deployment_for, ready_deployments_for
+from .models import Deployment, Runtime, Task
+from .routing import (
+    NoSuchModel,
+    NotDeployed,
+    deployment_for,
+    ready_deployments_for,
+    split_model_name,
+)
 from .usage import record_call
 
 # What each OpenAI route needs the deployment to serve.
@@ -86,10 +94,35 @@ def _refusal_counted(who, error: GatewayError, deployment=None):
     return error
 
 
+def _key_deployment(who, name: str):
+    """For an endpoint key naming its own model by its current repo id: the model came with
+    the key, so the access check is its creator's role alone (no query for the owner) and
+    one query finds the deployment. None for any other name (the general path decides)."""
+    try:
+        namespace, repo_name, version = split_model_name(name)
+    except ValueError:
+        return None
+    model = who.key.model
+    if (namespace.lower(), repo_name.lower()) != (model.repo_namespace, model.repo_name):
+        return None
+    if not can(who.caller, model, Action.VIEW):
+        raise NoSuchModel(name)
+    ready = Deployment.objects.ready().filter(model=model).select_related("version")
+    if version is not None:
+        ready = ready.filter(version__name=version)
+    deployment = ready.order_by("-created_at", "-id").first()
+    if deployment is None:
+        raise NotDeployed(name)
+    deployment.model = model
+    return deployment
+
+
 def _deployment(who, name: str, tasks: set, route: str):
     """The ready deployment `name` reaches for this caller, checked as for a download."""
     try:
-        deployment = deployment_for(name, who.caller)
+        deployment = (who.key is not None and _key_deployment(who, name)) or deployment_for(
+            name, who.caller
+        )
     except NoSuchModel as exc:
         raise _refusal_counted(who, model_not_found(name)) from exc
     except NotDeployed as exc:

@@ -124,7 +124,7 @@ def active_key(secret: str) -> EndpointKey | None:
     if not secret.startswith(KEY_START):
         return None
     key = (
-        EndpointKey.objects.select_related("created_by")
+        EndpointKey.objects.select_related("created_by", "model")
         .filter(secret_hash=token_digest(secret), revoked_at__isnull=True)
         .first()
     )
