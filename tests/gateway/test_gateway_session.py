@@ -62,3 +62,22 @@ def test_refusals_of_a_key_count_as_its_errors(owner, model, endpoint_key):
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert list(GatewayCall.objects.filter(key=key).values_list("status", flat=True)) == [503]
+
+
+def test_a_key_stops_working_when_its_creator_loses_access(editor, model, deploy):
+    from models_app.deployments.keys import key_create
+    from models_app.sharing.models import Share
+
+    deploy(model, "v1")
+    _key, secret = key_create(
+        by=editor, model=model, name="app", rate_limit_rpm=60, expires_days=None
+    )
+    call = {
+        "path": "/v1/embeddings",
+        "data": json.dumps({"model": model.repo_id, "input": "ab"}),
+        "content_type": "application/json",
+        "headers": {"Authorization": f"Bearer {secret}"},
+    }
+    assert Client().post(**call).status_code == 200
+    Share.objects.filter(model=model, user=editor).delete()
+    assert Client().post(**call).status_code == 404
