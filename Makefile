@@ -3,13 +3,17 @@
 PYTHON ?= $(shell test -x /usr/bin/python3.11 && echo /usr/bin/python3.11 || echo python3.11)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# Extras installed beside the project: `make LLM=1 run` adds the llama.cpp runtime
+# (compiled from source, minutes); CI sets EXTRAS=dev,llm,demo.
+EXTRAS ?= dev$(if $(LLM),$(comma)llm)$(comma)demo
+comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .PHONY: run test lint format install messages e2e clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -18,7 +22,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	# The web server and the deployments supervisor together (Procfile); Ctrl-C stops both.
+	$(VENV)/bin/honcho start
 
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0

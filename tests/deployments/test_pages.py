@@ -14,9 +14,7 @@ def create_url(model):
 
 
 def detail_url(deployment):
-    return reverse(
-        "deployments:detail", kwargs={"ref": deployment.model.uuid, "pk": deployment.pk}
-    )
+    return reverse("deployments:detail", kwargs={"ref": deployment.model.uuid, "pk": deployment.pk})
 
 
 def action_url(deployment, action):
@@ -64,7 +62,10 @@ def test_the_form_suggests_the_runtime_from_the_files(client_for, owner, model, 
 
 def test_an_outsider_gets_404_from_the_deploy_form(client_for, outsider, model, embedding_version):
     assert client_for(outsider).get(create_url(model)).status_code == 404
-    assert client_for(outsider).post(create_url(model), onnx_form(embedding_version)).status_code == 404
+    assert (
+        client_for(outsider).post(create_url(model), onnx_form(embedding_version)).status_code
+        == 404
+    )
 
 
 def test_a_viewer_gets_403_from_the_deploy_form(client_for, viewer, model, embedding_version):
@@ -123,9 +124,7 @@ def test_a_file_of_the_wrong_kind_is_refused_next_to_the_field(
     client_for, owner, model, new_version
 ):
     version = new_version({"weights.gguf": b"GGUF", "model.onnx": b"x", "tokenizer.json": b"{}"})
-    response = client_for(owner).post(
-        create_url(model), onnx_form(version, file="weights.gguf")
-    )
+    response = client_for(owner).post(create_url(model), onnx_form(version, file="weights.gguf"))
     assert response.status_code == 400
     assert "This runtime runs .onnx files." in response.content.decode()
     assert 'data-testid="field-error"' in response.content.decode()

@@ -21,6 +21,8 @@ from models_app.catalog.models import AIModel
 from models_app.catalog.parameters import parse_parameter_count
 from models_app.catalog.services import model_create
 from models_app.catalog.titles import title_key
+from models_app.deployments.demo import RUNNING_MODELS
+from models_app.deployments.services import deployment_create
 from models_app.sharing.models import Role, Share
 from models_app.sharing.services import share_add
 from models_app.versions import blobs
@@ -141,8 +143,14 @@ class Command(BaseCommand):
             default=DEMO_PASSWORD,
             help=f"Password of demo users created now (default: {DEMO_PASSWORD!r}).",
         )
+        parser.add_argument(
+            "--without-running-models",
+            action="store_true",
+            help="Leave out the models that really run (the embedding model, the tiny chat "
+            "model) and their deployments.",
+        )
 
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, without_running_models=False, **options):
         try:
             validate_password(password)
         except ValidationError as exc:
@@ -154,6 +162,8 @@ class Command(BaseCommand):
             counts = self._load(password)
         # Files go to storage, so versions are made outside the transaction, each whole or not.
         counts["versions"] = self._load_versions()
+        if not without_running_models:
+            self._load_running_models()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: {users} users, {models} models, {shares} shares and "
@@ -216,6 +226,45 @@ class Command(BaseCommand):
                 files_store(version, _demo_files(spec["title"], number), by=by)
                 created += 1
         return created
+
+    def _load_running_models(self) -> None:
+        """Models with a deployment that `run_deployments` brings up, each when the packages
+        it needs are installed (else a line says how to add it)."""
+        owner = User.objects.get(email=DEMO_USERS[0][0])
+        by = Caller(user=owner, via=VIA)
+        for spec in RUNNING_MODELS:
+            model = AIModel.objects.filter(owner=owner, title_key=title_key(spec["title"])).first()
+            if model is not None and model.deployments.exists():
+                continue
+            if not spec["available"]():
+                self.stdout.write(f"Skipped the demo model {spec['title']}: {spec['missing']}.")
+                continue
+            if model is None:
+                values = {k: spec[k] for k in ("title", "description", "base_model", "overview")}
+                model = model_create(
+                    by=by,
+                    owner=owner,
+                    parameter_count=parse_parameter_count(spec["parameter_size"])
+                    if spec["parameter_size"]
+                    else None,
+                    tags=spec["tags"],
+                    **values,
+                )
+            version = model.versions.order_by("-number").first()
+            if version is None:
+                version = version_create(model, by=by, name="v1")
+                files_store(version, spec["files"](), by=by)
+            try:
+                deployment = deployment_create(
+                    by=by, model=model, version=version, **spec["deployment"]
+                )
+            except ValidationError as exc:
+                self.stdout.write(f"Not deployed: {spec['title']}: " + " ".join(exc.messages))
+                continue
+            self.stdout.write(
+                f"Deployed {deployment.gateway_name()} on {deployment.runtime} "
+                "(run_deployments starts it; make run does)."
+            )
 
 
 DEMO_VERSION_STATUSES = ["archived", "deployed"]
