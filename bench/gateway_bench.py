@@ -56,6 +56,10 @@ def setup(with_chat: bool):
     from models_app.versions.services import Incoming, files_store, version_create
     from tests import tinymodels
 
+    from models_app.deployments.models import Deployment
+
+    # The bench's own database: deployments of an earlier run would count against the limit.
+    Deployment.objects.all().delete()
     owner = User.objects.filter(email="bench@bench.test").first() or User.objects.create_user(
         email="bench@bench.test", password="bench-password-1"
     )

@@ -6,6 +6,7 @@ An OpenAI client reads `{"error": {"message", "type", "code"}}` and picks its ex
 the status (openai/_client.py `_make_status_error`), so every refusal here has both."""
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -330,7 +331,29 @@ def _read_bounded(upstream: httpx.Response) -> bytes:
     return b"".join(parts)
 
 
+def _model_renames(call: Call) -> list[tuple[bytes, bytes]]:
+    """Byte replacements that give the runner's `model` the name the caller used: cheaper
+    than decoding and encoding every answer and chunk (`"model":"x"` as compact JSON or with
+    a space, as runners write it)."""
+    deployment = call.deployment
+    if deployment.runtime == Runtime.OPENAI:
+        runner_name = deployment.upstream_model
+    else:
+        runner_name = deployment.gateway_name()
+    if runner_name == call.requested_name:
+        return []
+    old, new = json.dumps(runner_name).encode(), json.dumps(call.requested_name).encode()
+    return [(b'"model":' + old, b'"model":' + new), (b'"model": ' + old, b'"model": ' + new)]
+
+
+def _renamed(raw: bytes, renames) -> bytes:
+    for old, new in renames:
+        raw = raw.replace(old, new)
+    return raw
+
+
 def _json_answer(call: Call, status: int, raw: bytes, *, prompt_tokens=0, rename=True):
+    """The runner's JSON as it sent it (the model renamed), once it is known to be JSON."""
     try:
         answer = json.loads(raw)
     except ValueError:
@@ -344,52 +367,55 @@ def _json_answer(call: Call, status: int, raw: bytes, *, prompt_tokens=0, rename
     if status != 200 or not isinstance(answer, dict | list):
         call.finish(502)
         raise _garbage(call.deployment)
-    if isinstance(answer, dict):
-        prompt_tokens, completion_tokens = _usage_of(answer) if rename else (prompt_tokens, 0)
-        if rename and "model" in answer:
-            answer["model"] = call.requested_name
-    else:
-        completion_tokens = 0
+    completion_tokens = 0
+    if rename and isinstance(answer, dict):
+        prompt_tokens, completion_tokens = _usage_of(answer)
+        raw = _renamed(raw, _model_renames(call))
     call.finish(200, prompt_tokens, completion_tokens)
-    return JsonResponse(answer, safe=False)
+    return HttpResponse(raw, content_type="application/json")
+
+
+# A chunk that carries text: a non-empty `content` (chat) or `text` (completions).
+_TEXT_CHUNK = re.compile(rb'"(?:content|text)": ?"(?!")')
+_NULL_USAGE = re.compile(rb'"usage": ?null')
 
 
 class _EventRelay:
     """Passes a runner's server-sent events on one by one as they complete, renaming the
     model and counting tokens on the way: the final chunk's `usage` when the runner sends
-    one, else one completion token per chunk that carries text."""
+    one, else one completion token per chunk that carries text. Events are handled as bytes;
+    only a chunk with `usage` or `error` is decoded."""
 
     def __init__(self, call: Call, upstream: httpx.Response):
         self.call = call
         self.upstream = upstream
+        self.renames = _model_renames(call)
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.counted_chunks = 0
         self.status = 200
 
-    def _event(self, event: bytes) -> bytes:
-        data_lines = [line[5:].lstrip() for line in event.split(b"\n") if line.startswith(b"data:")]
-        if len(data_lines) != 1 or data_lines[0] == b"[DONE]":
-            return event + b"\n\n"
+    def _decoded(self, event: bytes):
         try:
-            chunk = json.loads(data_lines[0])
+            chunk = json.loads(event.partition(b":")[2])
         except ValueError:
+            return None
+        return chunk if isinstance(chunk, dict) else None
+
+    def _event(self, event: bytes) -> bytes:
+        if not event.startswith(b"data:"):
             return event + b"\n\n"
-        if not isinstance(chunk, dict):
-            return event + b"\n\n"
-        if "error" in chunk:
-            self.status = 502
-        if isinstance(chunk.get("usage"), dict):
-            self.prompt_tokens, self.completion_tokens = _usage_of(chunk)
-        for choice in chunk.get("choices") or ():
-            delta = choice.get("delta") or {} if isinstance(choice, dict) else {}
-            if (isinstance(delta, dict) and delta.get("content")) or (
-                isinstance(choice, dict) and choice.get("text")
-            ):
-                self.counted_chunks += 1
-        if "model" in chunk:
-            chunk["model"] = self.call.requested_name
-        return b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
+        if _TEXT_CHUNK.search(event):
+            self.counted_chunks += 1
+        if b'"usage"' in event and not _NULL_USAGE.search(event):
+            chunk = self._decoded(event)
+            if chunk is not None and isinstance(chunk.get("usage"), dict):
+                self.prompt_tokens, self.completion_tokens = _usage_of(chunk)
+        if b'"error"' in event:
+            chunk = self._decoded(event)
+            if chunk is not None and "error" in chunk:
+                self.status = 502
+        return _renamed(event, self.renames) + b"\n\n"
 
     def __iter__(self) -> Iterator[bytes]:
         pending = b""
