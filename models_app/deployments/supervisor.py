@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,6 +63,22 @@ def _die_with_parent():
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     pr_set_pdeathsig = 1
     libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+# What a runner inherits from the supervisor's environment: not the hub's secrets (database,
+# storage keys, upstream keys), and not PORT, HOST, MODEL… which llama_cpp.server would
+# read over its own arguments (honcho sets PORT).
+RUNNER_ENV = {"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "LD_LIBRARY_PATH", "VIRTUAL_ENV"}
+RUNNER_ENV_PREFIXES = ("LC_", "OMP_", "ORT_", "GGML_", "LLAMA_ARG_")
+
+
+def runner_environment() -> dict:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name in RUNNER_ENV or name.startswith(RUNNER_ENV_PREFIXES)
+    }
+    return {**env, "ORT_DISABLE_TELEMETRY": "1", "PYTHONUNBUFFERED": "1"}
 
 
 def spec_of(deployment: Deployment) -> tuple:
@@ -122,6 +138,8 @@ class Supervisor:
                 time.sleep(interval)
         finally:
             self.shutdown()
+            # The loop may run in a thread of its own: its connection goes with it.
+            connection.close()
 
     def tick(self) -> None:
         now = timezone.now()
@@ -254,7 +272,6 @@ class Supervisor:
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.logs_dir / f"deployment-{deployment.pk}.log"
         command = runner_command(deployment, local_files, port)
-        env = {**os.environ, "ORT_DISABLE_TELEMETRY": "1", "PYTHONUNBUFFERED": "1"}
         with open(log_path, "wb") as log:
             process = subprocess.Popen(  # noqa: S603 -- our own runner, arguments from the row
                 command,
@@ -262,7 +279,7 @@ class Supervisor:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=settings.BASE_DIR,
-                env=env,
+                env=runner_environment(),
                 start_new_session=True,
                 preexec_fn=_die_with_parent,  # noqa: PLW1509
             )

@@ -190,3 +190,14 @@ def test_files_are_fetched_once_per_version_and_checked(owner, embedding_version
     deployment_start(deployment, by=owner)
     run_until(supervisor, deployment, "ready")
     assert cached.stat().st_mtime_ns == stamp
+
+
+def test_runners_get_none_of_the_hubs_secrets_nor_a_port_variable(monkeypatch):
+    from models_app.deployments.supervisor import runner_environment
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "hub-secret")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "storage-secret")
+    monkeypatch.setenv("PORT", "5100")
+    env = runner_environment()
+    assert not {"DJANGO_SECRET_KEY", "AWS_SECRET_ACCESS_KEY", "PORT"} & set(env)
+    assert env["ORT_DISABLE_TELEMETRY"] == "1"
