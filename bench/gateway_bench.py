@@ -43,20 +43,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def setup(with_chat: bool):
+def setup(with_chat: bool, minilm: bool):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     from models_app.accounts.models import User
     from models_app.catalog.services import model_create
     from models_app.deployments.keys import key_create
-    from models_app.deployments.models import Runtime, Task
+    from models_app.deployments.models import Deployment, Runtime, Task
     from models_app.deployments.services import deployment_create
     from models_app.versions.blobs import HashingReader
     from models_app.versions.services import Incoming, files_store, version_create
     from tests import tinymodels
-
-    from models_app.deployments.models import Deployment
 
     # The bench's own database: deployments of an earlier run would count against the limit.
     Deployment.objects.all().delete()
@@ -81,7 +79,14 @@ def setup(with_chat: bool):
         _k, chat_key = key_create(
             by=owner, model=chat_model, name="bench", rate_limit_rpm=100_000, expires_days=None
         )
-    embed_model, embed_version = model_with("bench-embed", tinymodels.embedding_files())
+    if minilm:
+        from models_app.deployments import demo
+
+        embed_model = model_create(by=owner, owner=owner, title=f"bench-minilm-{int(time.time())}")
+        embed_version = version_create(embed_model, by=owner, name="v1")
+        files_store(embed_version, demo.embedding_files(), by=owner)
+    else:
+        embed_model, embed_version = model_with("bench-embed", tinymodels.embedding_files())
     embed = deployment_create(
         by=owner,
         model=embed_model,
@@ -341,6 +346,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--no-chat", action="store_true", help="embeddings only (no llama.cpp)")
+    parser.add_argument(
+        "--minilm", action="store_true", help="embeddings on all-MiniLM-L6-v2 (the demo extra)"
+    )
     args = parser.parse_args()
 
     django.setup()
@@ -350,7 +358,7 @@ def main():
     print(
         f"Python {platform.python_version()} ({sys.executable}); CPU probe {cpu_probe_ms():.0f} ms"
     )
-    chat, embed, chat_key, embed_key = setup(with_chat=not args.no_chat)
+    chat, embed, chat_key, embed_key = setup(with_chat=not args.no_chat, minilm=args.minilm)
     supervisor = start_runners([d for d in (chat, embed) if d is not None])
     port = free_port()
     web = start_gunicorn(port, args.workers, args.threads)
