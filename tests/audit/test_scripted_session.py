@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from models_app.audit.models import AuditAction, AuditEvent
 from models_app.catalog.models import AIModel
+from models_app.deployments.models import Deployment
 
 
 def test_a_scripted_session_leaves_a_row_for_every_event(client_for, owner, stranger):
@@ -36,6 +37,25 @@ def test_a_scripted_session_leaves_a_row_for_every_event(client_for, owner, stra
     file_url = reverse("versions:file", kwargs={**version, "path": "a.bin"})
     b"".join(client.get(file_url).streaming_content)
     client.post(reverse("versions:delete_file", kwargs=version), {"path": "a.bin"})
+    # Deployments: an upstream needs no files of the version.
+    client.post(reverse("versions:create", kwargs=ref), {"name": "v2", "status": "created"})
+    client.post(
+        reverse("deployments:create", kwargs=ref),
+        {
+            "version": "v1",
+            "runtime": "openai",
+            "upstream_url": "http://127.0.0.1:9/v1",
+            "upstream_model": "m",
+            "threads": "1",
+            "context_size": "2048",
+            "max_concurrency": "1",
+        },
+    )
+    deployment = {**ref, "pk": Deployment.objects.get(model=model).pk}
+    client.post(reverse("deployments:stop", kwargs=deployment))
+    client.post(reverse("deployments:start", kwargs=deployment))
+    client.post(reverse("deployments:redeploy", kwargs=deployment), {"version": "v2"})
+    client.post(reverse("deployments:delete", kwargs=deployment))
     client.post(reverse("versions:delete", kwargs=version))
     AIModel.objects.filter(pk=model.pk).update(ip_allowlist="10.0.0.0/8")
     client.get(reverse("versions:model_download", kwargs=ref), REMOTE_ADDR="192.0.2.1")
