@@ -9,6 +9,7 @@ from models_app.deployments.keys import key_create
 from models_app.deployments.models import GatewayCall, Runtime, Task
 from models_app.deployments.services import deployment_create
 from tests import tinymodels
+from tests.gateway.waits import recorded_calls
 
 from .conftest import run_until
 
@@ -82,6 +83,7 @@ def test_a_streamed_chat_through_the_gateway_from_a_llama_cpp_runner(
             stream=True,
         )
         chunks = [chunk for chunk in stream if chunk.choices and chunk.choices[0].delta.content]
+        (streamed,) = recorded_calls(key, 1)
         whole = client.chat.completions.create(
             model=model.repo_id, messages=[{"role": "user", "content": "hello"}], max_tokens=8
         )
@@ -89,6 +91,6 @@ def test_a_streamed_chat_through_the_gateway_from_a_llama_cpp_runner(
         client.close()
     assert chunks and all(chunk.model == model.repo_id for chunk in chunks)
     assert whole.usage.completion_tokens >= 1
-    streamed, plain = GatewayCall.objects.filter(key=key).order_by("id")
+    _streamed, plain = recorded_calls(key, 2)
     assert streamed.completion_tokens == len(chunks)
     assert plain.completion_tokens == whole.usage.completion_tokens

@@ -7,10 +7,11 @@ import openai
 import pytest
 
 from models_app.deployments.keys import key_revoke
-from models_app.deployments.models import GatewayCall, Runtime
+from models_app.deployments.models import Runtime
 from tests.factories import AIModelFactory
 
 from .fake_upstream import STREAMED_WORDS
+from .waits import recorded_calls
 
 
 def test_models_lists_the_repo_id_and_each_ready_version(model, deploy, endpoint_key, gateway):
@@ -82,7 +83,8 @@ def test_usage_is_counted_per_key_and_deployment(model, deploy, endpoint_key, ga
             model=model.repo_id, messages=[{"role": "user", "content": "x"}], stream=True
         )
     )
-    calls = GatewayCall.objects.filter(key=key, deployment=deployment).order_by("id")
+    calls = recorded_calls(key, 2)
+    assert {c.deployment for c in calls} == {deployment}
     assert [(c.status, c.prompt_tokens, c.completion_tokens) for c in calls] == [
         (200, 11, 3),
         (200, 0, len(STREAMED_WORDS)),
