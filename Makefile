@@ -4,7 +4,7 @@ PYTHON ?= $(shell test -x /usr/bin/python3.11 && echo /usr/bin/python3.11 || ech
 VENV := .venv
 PY := $(VENV)/bin/python
 # Extras installed beside the project: `make LLM=1 run` adds the llama.cpp runtime
-# (compiled from source, minutes); CI sets EXTRAS=dev,llm,demo.
+# (compiled from source, minutes); `make test` always installs it (and so CI).
 EXTRAS ?= dev$(if $(LLM),$(comma)llm)$(comma)demo
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
@@ -25,7 +25,9 @@ run: install
 	# The web server and the deployments supervisor together (Procfile); Ctrl-C stops both.
 	$(VENV)/bin/honcho start
 
-test: install lint
+# The tests run every runtime: the llm extra is installed for them.
+test:
+	$(MAKE) lint EXTRAS=dev,llm,demo
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -356,3 +356,31 @@ def test_task_choices_are_for_onnx_only(owner, model, new_version):
             by=owner, model=model, version=version, runtime=Runtime.ONNXRUNTIME, task=Task.CHAT
         )
     assert "task" in refused.value.message_dict
+
+
+def test_choosing_another_version_lists_that_versions_files(
+    client_for, owner, model, embedding_version, new_version
+):
+    from tests import tinymodels
+
+    new_version({"chat.gguf": tinymodels.gguf_chat_model()})
+    page = client_for(owner).get(create_url(model), {"version": "v1"}).content.decode()
+    assert '<option value="model.onnx">' in page and "chat.gguf" not in page
+    newest = client_for(owner).get(create_url(model)).content.decode()
+    assert '<option value="chat.gguf">' in newest
+    assert '<option value="llama.cpp" selected>' in newest
+
+
+def test_a_refused_form_does_not_send_the_upstream_key_back(
+    client_for, owner, model, embedding_version
+):
+    form = {
+        **onnx_form(embedding_version),
+        "runtime": "openai",
+        "upstream_url": "http://10.9.9.9/v1",
+        "upstream_model": "m",
+        "upstream_key": "sk-typed-secret",
+    }
+    response = client_for(owner).post(create_url(model), form)
+    assert response.status_code == 400
+    assert "sk-typed-secret" not in response.content.decode()

@@ -187,6 +187,44 @@ def owners_token(scene):
     return {"pk": token.pk}
 
 
+def upstream_form(scene):
+    """A deploy form that needs no runner and no file: an upstream on loopback."""
+    return {
+        "version": sample_version(scene).name,
+        "runtime": "openai",
+        "upstream_url": "http://127.0.0.1:9/v1",
+        "upstream_model": "m",
+        "threads": "1",
+        "context_size": "2048",
+        "max_concurrency": "1",
+    }
+
+
+def deployment_ref(desired="running", newer_version=False):
+    """A deployment of the sample version (an upstream), in the `desired` state; with
+    `newer_version`, a v2 to redeploy it to."""
+
+    def make(scene):
+        from models_app.deployments.models import Deployment
+        from models_app.deployments.services import deployment_create
+        from models_app.versions.models import ModelVersion
+
+        deployment = deployment_create(
+            by=scene.users["owner"],
+            model=scene.model,
+            version=sample_version(scene),
+            runtime="openai",
+            upstream_url="http://127.0.0.1:9/v1",
+            upstream_model="m",
+        )
+        Deployment.objects.filter(pk=deployment.pk).update(desired=desired)
+        if newer_version and not scene.model.versions.filter(name="v2").exists():
+            ModelVersion.objects.create(model=scene.model, number=2, name="v2")
+        return {"ref": scene.model.uuid, "pk": deployment.pk}
+
+    return make
+
+
 def models_endpoint_key(scene):
     from models_app.deployments.keys import key_create
 
@@ -330,6 +368,20 @@ ROUTES = {
     "versions:model_download": Route(
         get=Action.DOWNLOAD, kwargs=lambda s: sample_version(s) and model_ref(s), head=True
     ),
+    "deployments:tab": Route(get=Action.VIEW, head=True),
+    "deployments:create": Route(
+        get=Action.EDIT, post=Action.EDIT, data=upstream_form, writes=True, head=True
+    ),
+    "deployments:detail": Route(get=Action.VIEW, kwargs=deployment_ref(), head=True),
+    "deployments:stop": Route(post=Action.EDIT, kwargs=deployment_ref(), writes=True),
+    "deployments:start": Route(post=Action.EDIT, kwargs=deployment_ref("stopped"), writes=True),
+    "deployments:redeploy": Route(
+        post=Action.EDIT,
+        kwargs=deployment_ref(newer_version=True),
+        data=lambda s: {"version": "v2"},
+        writes=True,
+    ),
+    "deployments:delete": Route(post=Action.EDIT, kwargs=deployment_ref(), writes=True),
     "sharing:tab": Route(
         get=Action.VIEW,
         post=Action.MANAGE_SHARING,
