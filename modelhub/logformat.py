@@ -124,7 +124,13 @@ def logging_config(log_format: str, level: str, gunicorn: bool = False) -> dict:
         "root": {"handlers": ["console"], "level": level},
         # axes says "running handler" at INFO on every failed sign-in; its warnings (each
         # failure, each lockout) are what an operator needs.
-        "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+            # A line for every request the gateway forwards would double the access log.
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
+        },
     }
     if gunicorn:
         config["loggers"].update(

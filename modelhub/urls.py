@@ -20,6 +20,7 @@ APP_URLS = [
     "models_app.audit.urls",
     "models_app.api.urls",
     "models_app.deployments.urls",
+    "models_app.deployments.gateway_urls",
 ]
 
 

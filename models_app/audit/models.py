@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     DEPLOYMENT_STARTED = "deployment_started", _("Deployment started")
     DEPLOYMENT_REDEPLOYED = "deployment_redeployed", _("Deployment moved to another version")
     DEPLOYMENT_DELETED = "deployment_deleted", _("Deployment deleted")
+    ENDPOINT_KEY_CREATED = "endpoint_key_created", _("API endpoint key created")
+    ENDPOINT_KEY_REVOKED = "endpoint_key_revoked", _("API endpoint key revoked")
 
 
 # Labels for the detail keys the apps record; an unknown key is shown as it is.
@@ -61,6 +63,8 @@ DETAIL_LABELS = {
     "file": _("file"),
     "upstream": _("upstream"),
     "from_version": _("previous version"),
+    "key": _("endpoint key"),
+    "rate_limit_rpm": _("requests per minute"),
 }
 SIZE_KEYS = {"size"}
 ROLE_KEYS = {"role", "previous"}

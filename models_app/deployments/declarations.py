@@ -7,6 +7,8 @@ from models_app.access.roles import Action
 from models_app.catalog.links import model_url
 from models_app.catalog.modelpage import Operation, Tab, register_operation, register_tab
 
+from .gateway_declarations import declare as declare_gateway
+
 
 def declare():
     register_tab(Tab("deployments", _("Deployments"), "deployments:tab", order=35))
@@ -19,3 +21,4 @@ def declare():
             url=lambda page: model_url("deployments:create", page.model),
         )
     )
+    declare_gateway()

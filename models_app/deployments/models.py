@@ -112,3 +112,68 @@ class Deployment(models.Model):
     @property
     def is_local(self) -> bool:
         return self.runtime in LOCAL_RUNTIMES
+
+
+class EndpointKey(models.Model):
+    """An API endpoint key (`mhk_…`): lets an application call the gateway for one model, as
+    its creator may (view only), within a rate limit. Only a hash of the secret is kept."""
+
+    model = models.ForeignKey(
+        AIModel, on_delete=models.CASCADE, related_name="endpoint_keys", verbose_name=_("model")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    rate_limit_rpm = models.PositiveIntegerField(_("requests per minute"), default=60)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("endpoint key")
+        verbose_name_plural = _("endpoint keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired()
+
+
+class GatewayCall(models.Model):
+    """One request through the gateway, for the usage figures. Rows are only ever inserted:
+    counters updated in place would be one hot row every request of a busy key locks."""
+
+    deployment = models.ForeignKey(
+        Deployment, on_delete=models.CASCADE, null=True, blank=True, related_name="calls"
+    )
+    key = models.ForeignKey(
+        EndpointKey, on_delete=models.CASCADE, null=True, blank=True, related_name="calls"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    status = models.PositiveSmallIntegerField()
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["deployment", "-id"], name="call_deployment_recent"),
+            models.Index(fields=["key", "-id"], name="call_key_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status} {self.latency_ms} ms"

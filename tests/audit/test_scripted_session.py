@@ -59,6 +59,11 @@ def test_a_scripted_session_leaves_a_row_for_every_event(client_for, owner, stra
     client.post(reverse("versions:delete", kwargs=version))
     AIModel.objects.filter(pk=model.pk).update(ip_allowlist="10.0.0.0/8")
     client.get(reverse("versions:model_download", kwargs=ref), REMOTE_ADDR="192.0.2.1")
+    client.post(
+        reverse("gateway:endpoint_create", kwargs=ref), {"name": "app", "rate_limit_rpm": "5"}
+    )
+    key_pk = model.endpoint_keys.values_list("pk", flat=True).get()
+    client.post(reverse("gateway:endpoint_revoke", kwargs={**ref, "pk": key_pk}))
     client.post(reverse("catalog:delete", kwargs=ref), {"confirm": "confirm"})
 
     assert created.status_code == 302

@@ -225,6 +225,15 @@ def deployment_ref(desired="running", newer_version=False):
     return make
 
 
+def models_endpoint_key(scene):
+    from models_app.deployments.keys import key_create
+
+    key, _secret = key_create(
+        by=scene.users["owner"], model=scene.model, name="m", rate_limit_rpm=5, expires_days=None
+    )
+    return {"ref": scene.model.uuid, "pk": key.pk}
+
+
 @dataclass(frozen=True)
 class Route:
     """One route: the access each method needs (None: the method is refused with 405)."""
@@ -429,11 +438,21 @@ ROUTES = {
     "api:hub_model_revision": Route(get=TOKEN, kwargs=repo_revision, head=True),
     "api:hub_tree": Route(get=TOKEN, kwargs=repo_revision_folder, head=True),
     "api:hub_resolve": Route(get=TOKEN, kwargs=repo_file, head=True),
+    "gateway:endpoints": Route(get=Action.EDIT, head=True),
+    "gateway:endpoint_create": Route(
+        post=Action.EDIT, data=lambda s: {"name": "matrix", "rate_limit_rpm": "5"}, writes=True
+    ),
+    "gateway:endpoint_revoke": Route(post=Action.EDIT, kwargs=models_endpoint_key, writes=True),
+    "gateway:playground": Route(get=Action.VIEW, head=True),
 }
 
 # Whole subtrees whose authorization is not ours to declare, with the reason.
 EXCLUDED_PREFIXES = {
     "admin/": "Django's admin: staff only, enforced by django.contrib.admin itself",
+    # An endpoint key, a token or the session, answered in OpenAI's error JSON: its callers ×
+    # answers are tests/gateway/ (keys of other models, revoked, rate limit, allowlist, CSRF).
+    "v1/": "the OpenAI-compatible gateway (tests/gateway/)",
+    "api/inference/": "the gateway's task inference (tests/gateway/)",
 }
 
 
