@@ -56,33 +56,48 @@
     return [data.inferenceUrl, data.inferenceAbsolute, { inputs }];
   }
 
+  // Python's spelling of JSON's constants, for the snippets.
+  const PYTHON_CONSTANTS = { true: "True", false: "False", null: "None" };
+
   function pythonLiteral(value) {
     return JSON.stringify(value, null, 4)
-      .replace(/\btrue\b/g, "True").replace(/\bfalse\b/g, "False").replace(/\bnull\b/g, "None");
+      .split("\n")
+      .map((line) => line.replace(/\b(true|false|null)\b/g, (word) => PYTHON_CONSTANTS[word]))
+      .join("\n");
+  }
+
+  function indented(text) {
+    return text.split("\n").join("\n    ");
+  }
+
+  // The code of each snippet comes from the page (<template id="snippet-templates">):
+  // `{name}` is filled in here, `{{` and `}}` are literal braces.
+  function fill(name, values) {
+    const source = document.querySelector("#snippet-templates").content
+      .querySelector(`[data-snippet="${name}"]`).textContent;
+    return source.replace(/\{\{|\}\}|\{(\w+)\}/g, (match, field) => {
+      if (match === "{{") return "{";
+      if (match === "}}") return "}";
+      return values[field] ?? "";
+    });
   }
 
   function showSnippets() {
     const [, absolute, body] = request();
     const key = data.textKey;
-    const json = JSON.stringify(body).replace(/'/g, "'\\''");
-    curlBox.textContent = `curl ${pane === "chat" ? "-N " : ""}${absolute} \\\n` +
-      `  -H "Authorization: Bearer ${key}" \\\n  -H "Content-Type: application/json" \\\n` +
-      `  -d '${json}'`;
+    curlBox.textContent = fill("curl", {
+      stream: pane === "chat" ? "-N " : "",
+      url: absolute,
+      key,
+      json: JSON.stringify(body).split("'").join("'\\''"),
+    });
     if (pane === "chat" || pane === "embeddings") {
-      const call = pane === "chat" ? "client.chat.completions.create" : "client.embeddings.create";
       const args = Object.entries(body)
-        .map(([name, item]) => `    ${name}=${pythonLiteral(item).replace(/\n/g, "\n    ")},`)
+        .map(([name, item]) => `    ${name}=${indented(pythonLiteral(item))},`)
         .join("\n");
-      const loop = pane === "chat"
-        ? "for chunk in answer:\n    if chunk.choices and chunk.choices[0].delta.content:\n" +
-          "        print(chunk.choices[0].delta.content, end=\"\", flush=True)"
-        : "print(answer.data[0].embedding[:8])";
-      pythonBox.textContent = `from openai import OpenAI\n\nclient = OpenAI(base_url="${data.base}", ` +
-        `api_key="${key}")\nanswer = ${call}(\n${args}\n)\n${loop}`;
+      pythonBox.textContent = fill(pane, { base: data.base, key, args });
     } else {
-      pythonBox.textContent = `import httpx\n\nanswer = httpx.post(\n    "${absolute}",\n` +
-        `    headers={"Authorization": "Bearer ${key}"},\n    json=${pythonLiteral(body)
-          .replace(/\n/g, "\n    ")},\n)\nprint(answer.json())`;
+      pythonBox.textContent = fill("task", { url: absolute, key, body: indented(pythonLiteral(body)) });
     }
   }
 

@@ -99,3 +99,6 @@ def test_the_playground_shows_the_labels_of_a_classifier(
         "positive: 0.7500\nnegative: 0.2500"
     )
     expect(page.get_by_test_id("snippet-curl")).to_contain_text(f"/api/inference/{model.repo_id}")
+    expect(page.get_by_test_id("snippet-python")).to_contain_text(
+        'headers={"Authorization": "Bearer YOUR_ENDPOINT_KEY"},'
+    )

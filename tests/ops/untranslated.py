@@ -162,6 +162,10 @@ SCRIPT_NAMES = frozenset(
         "Enter",
         "Tab",
         "Backspace",
+        # Python's constants, written into the playground's code snippets.
+        "True",
+        "False",
+        "None",
     }
 )
 _PROSE = re.compile(r"\b[A-Z][a-z]{2,}\b|(?:\b[a-z]{2,}[ \u00a0]+){2}[a-z]{2,}\b")
