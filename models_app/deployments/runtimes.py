@@ -7,7 +7,7 @@ import posixpath
 import sys
 from importlib.util import find_spec
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from models_app.versions.headers import UnreadableHeader, read_header
 

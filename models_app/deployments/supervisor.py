@@ -259,7 +259,7 @@ class Supervisor:
 
     def _start(self, deployment: Deployment) -> None:
         if not runtime_available(deployment.runtime):
-            self._failed(deployment, LLM_EXTRA_HINT, "")
+            self._failed(deployment, str(LLM_EXTRA_HINT), "")
             return
         try:
             version = deployment.version
