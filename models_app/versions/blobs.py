@@ -36,6 +36,19 @@ class Truncated(Exception):
     """The stream ended before the announced Content-Length (the client went away)."""
 
 
+class ObjectMissing(Exception):
+    """A row names an object that the storage does not hold (lost, or a restored database
+    names an object purged since)."""
+
+
+class StorageUnavailable(Exception):
+    """The storage did not answer."""
+
+
+class NoBucket(Exception):
+    """There is no bucket to create: the storage is local files."""
+
+
 def new_key(model) -> str:
     return f"{PREFIX}{model.uuid}/{uuid.uuid4()}"
 
@@ -132,6 +145,39 @@ class Artifacts:
         """Where multipart uploads are received before they are stored."""
         raise NotImplementedError
 
+    def missing(self, keys) -> list[str]:
+        """Those of `keys` that have no object, found by listing each folder once (a version's
+        objects share their model's folder), not by asking for every object."""
+        keys = list(keys)
+        folders = {key.rpartition("/")[0] for key in keys}
+        present: set[str] = set()
+        try:
+            for folder in folders:
+                present.update(self._keys_under(folder))
+        except Exception as exc:
+            raise StorageUnavailable from exc
+        return [key for key in keys if key not in present]
+
+    def _keys_under(self, folder: str):
+        raise NotImplementedError
+
+    def check_exists(self, key: str) -> None:
+        """Raises ObjectMissing or StorageUnavailable unless the object is there."""
+        try:
+            present = self.storage.exists(key)
+        except Exception as exc:
+            raise StorageUnavailable(key) from exc
+        if not present:
+            raise ObjectMissing(key)
+
+    def open_chunks(self, key: str, start: int = 0, length: int | None = None):
+        """Like `chunks`, but the object is opened now: ObjectMissing or StorageUnavailable
+        are raised here, before a response has sent anything."""
+        raise NotImplementedError
+
+    def create_bucket(self) -> bool:
+        raise NoBucket("The storage is local files (MODELHUB_S3_BUCKET is unset): no bucket.")
+
     def all_keys(self) -> list[str]:
         """Every stored artifact key (the objects under `artifacts/`)."""
         raise NotImplementedError
@@ -170,8 +216,25 @@ class LocalArtifacts(Artifacts):
             pending.extend(f"{folder}/{name}" for name in dirs)
         return sorted(keys)
 
+    def _keys_under(self, folder: str):
+        if not self.storage.exists(folder):
+            return []
+        return [f"{folder}/{name}" for name in self.storage.listdir(folder)[1]]
+
+    def open_local(self, key: str):
+        try:
+            return self.storage.open(key, "rb")
+        except FileNotFoundError as exc:
+            raise ObjectMissing(key) from exc
+
+    def open_chunks(self, key: str, start: int = 0, length: int | None = None):
+        return self._read(self.open_local(key), start, length)
+
     def chunks(self, key: str, start: int = 0, length: int | None = None):
-        with self.storage.open(key, "rb") as handle:
+        yield from self._read(self.open_local(key), start, length)
+
+    def _read(self, handle, start, length):
+        with handle:
             handle.seek(start)
             remaining = length
             while remaining is None or remaining > 0:
@@ -181,9 +244,6 @@ class LocalArtifacts(Artifacts):
                 if remaining is not None:
                     remaining -= len(data)
                 yield data
-
-    def open_local(self, key: str):
-        return self.storage.open(key, "rb")
 
 
 class S3Artifacts(Artifacts):
@@ -204,16 +264,66 @@ class S3Artifacts(Artifacts):
         listing = self.storage.bucket.objects.filter(Prefix=self._object_key(PREFIX))
         return [summary.key[len(root) :] for summary in listing]
 
-    def chunks(self, key: str, start: int = 0, length: int | None = None):
+    @property
+    def bucket_name(self) -> str:
+        return self.storage.bucket_name
+
+    def _keys_under(self, folder: str):
+        root = self._object_key("")
+        listing = self.storage.bucket.objects.filter(Prefix=self._object_key(folder) + "/")
+        return [summary.key[len(root) :] for summary in listing]
+
+    def open_chunks(self, key: str, start: int = 0, length: int | None = None):
+        from botocore.exceptions import BotoCoreError, ClientError
+
         params = {}
         if start or length is not None:
             end = "" if length is None else str(start + length - 1)
             params["Range"] = f"bytes={start}-{end}"
-        body = self.storage.bucket.Object(self._object_key(key)).get(**params)["Body"]
+        try:
+            body = self.storage.bucket.Object(self._object_key(key)).get(**params)["Body"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise ObjectMissing(key) from exc
+            raise StorageUnavailable(key) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(key) from exc
+        return self._iterate(body)
+
+    def _iterate(self, body):
         try:
             yield from body.iter_chunks(CHUNK_SIZE)
         finally:
             body.close()
+
+    def chunks(self, key: str, start: int = 0, length: int | None = None):
+        yield from self.open_chunks(key, start, length)
+
+    def create_bucket(self) -> bool:
+        """Creates the bucket unless it exists; True when it was created. AWS wants the region
+        as a location constraint except for us-east-1; other S3 stores accept it too."""
+        from botocore.exceptions import ClientError
+
+        client = self.storage.connection.meta.client
+        name = self.storage.bucket_name
+        try:
+            client.head_bucket(Bucket=name)
+            return False
+        except ClientError as exc:
+            if exc.response["ResponseMetadata"]["HTTPStatusCode"] != 404:
+                raise
+        region = client.meta.region_name
+        config = {}
+        if region and region != "us-east-1":
+            config["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        try:
+            client.create_bucket(Bucket=name, **config)
+        except ClientError as exc:
+            # Created by someone else meanwhile (another server running the same command).
+            if exc.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
+                raise
+            return False
+        return True
 
     def presigned_url(self, key: str, filename_header: str, expire: int) -> str:
         return self.storage.url(

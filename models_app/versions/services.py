@@ -1,5 +1,6 @@
 """Writes of versions and files. Objects are stored before the transaction that records
-them and removed if it fails; objects replaced or deleted are removed after it commits."""
+them and removed if it fails; objects replaced or deleted are kept for the retention period
+and purged afterwards (`retention.services.purge_later`)."""
 
 import logging
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from models_app.access.caller import as_caller
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.catalog.models import AIModel
+from models_app.retention.services import purge_later
 from models_app.tags.parsing import clean_tag_names
 
 from . import blobs
@@ -135,7 +137,7 @@ def version_update(
 
 
 def version_delete(version: ModelVersion, *, by=None) -> list[str]:
-    """Deletes the version and its rows; its objects go once the transaction commits."""
+    """Deletes the version and its rows; its objects are purged after the retention period."""
     with transaction.atomic():
         locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
         keys = list(locked.files.values_list("storage_key", flat=True))
@@ -145,7 +147,7 @@ def version_delete(version: ModelVersion, *, by=None) -> list[str]:
         audit_record(
             by, AuditAction.VERSION_DELETED, version.model, version=version.name, files=len(keys)
         )
-        transaction.on_commit(lambda: blobs.delete_many(keys))
+        purge_later(keys)
     return keys
 
 
@@ -191,7 +193,7 @@ def files_store(version: ModelVersion, items: list[Incoming], *, by) -> list[Ver
             item.parameter_count = stored_parameter_count(key, item.path, item.size)
         with transaction.atomic():
             saved, replaced = _record(version, items, stored, as_caller(by))
-            transaction.on_commit(lambda: blobs.delete_many(replaced))
+            purge_later(replaced)
     except (blobs.TooLarge, blobs.Truncated, InvalidPath):
         blobs.delete_many(stored)
         raise
@@ -261,7 +263,7 @@ def _fill_parameter_count(version: ModelVersion) -> None:
 def file_delete(file: VersionFile, *, by=None, storage_key: str | None = None) -> bool:
     """Deletes the file now at `file`'s path, re-read under the model and version locks (the
     order `_record` takes them), so an upload replacing it meanwhile is deleted whole; its
-    object goes once the transaction commits. With `storage_key`, only while the row still
+    object is purged after the retention period. With `storage_key`, only while the row still
     holds that object. False when there is nothing (left) to delete."""
     versions = ModelVersion.objects.filter(pk=file.version_id)
     model_id = versions.values_list("model_id", flat=True).first()
@@ -281,7 +283,7 @@ def file_delete(file: VersionFile, *, by=None, storage_key: str | None = None) -
         ModelVersion.objects.filter(pk=locked.pk).update(size_bytes=F("size_bytes") - size)
         _touch_model(locked.model_id, -size)
         _fill_parameter_count(locked)
-        transaction.on_commit(lambda: blobs.delete_quietly(key))
+        purge_later([key])
     return True
 
 
@@ -329,3 +331,10 @@ def model_storage_keys(model: AIModel) -> list[str]:
     files = VersionFile.objects.filter(version__model=model).values_list("storage_key", flat=True)
     staged = StagedObject.objects.filter(model=model).values_list("storage_key", flat=True)
     return [*files, *staged]
+
+
+def referenced_keys(keys: list[str]) -> set[str]:
+    """Those of `keys` that a file or a staged object names (the purge keeps them)."""
+    files = VersionFile.objects.filter(storage_key__in=keys).values_list("storage_key", flat=True)
+    staged = StagedObject.objects.filter(storage_key__in=keys)
+    return {*files, *staged.values_list("storage_key", flat=True)}

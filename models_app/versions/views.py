@@ -279,12 +279,27 @@ def file_download_view(request, ref, name, path, *, model):
     file = VersionFile.objects.filter(version=version, path=path).first()
     if file is None:
         raise Http404(_("No such file in this version."))
-    response = downloads.presigned_redirect(
-        request, file, model.ip_allowlist
-    ) or downloads.file_response(request, file)
+    try:
+        response = downloads.presigned_redirect(
+            request, file, model.ip_allowlist
+        ) or downloads.file_response(request, file)
+    except downloads.ContentUnavailable as exc:
+        return _unavailable(request, model, exc)
     if request.method == "GET" and response.status_code in (200, 206, 302):
         audit_record(request, AuditAction.DOWNLOADED, model, version=name, path=path)
     return response
+
+
+def _unavailable(request, model, exc):
+    """A file or zip whose content cannot be sent: a page, or JSON for a script."""
+    status, message = downloads.unavailable_answer(exc)
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"error": message}, status=status)
+    else:
+        response = _page(
+            request, model, "versions/content_unavailable.html", status=status, message=message
+        )
+    return downloads.unavailable_headers(response, status)
 
 
 @require_safe
@@ -332,7 +347,10 @@ def model_download_view(request, ref, *, model):
 
 
 def _zip(request, model, version):
-    response = downloads.zip_response(request, version)
+    try:
+        response = downloads.zip_response(request, version)
+    except downloads.ContentUnavailable as exc:
+        return _unavailable(request, model, exc)
     if request.method == "GET":
         audit_record(request, AuditAction.DOWNLOADED, model, version=version.name, zip=True)
     return response
