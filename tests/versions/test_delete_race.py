@@ -75,6 +75,7 @@ def test_delete_after_a_reupload_deletes_the_new_row(delete_after_reupload):
     assert not VersionFile.objects.exists()
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_delete_after_a_reupload_leaves_no_object(delete_after_reupload, backend):
     assert backend.keys() == []
 
@@ -83,6 +84,7 @@ def test_delete_after_a_reupload_leaves_sizes_at_zero(delete_after_reupload, ver
     assert sizes(version) == (0, 0)
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_delete_request_racing_a_reupload_leaves_no_object(
     stale, backend, client_for, owner, version, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -116,6 +118,7 @@ def test_reupload_around_a_delete_keeps_one_row_with_the_new_bytes(reupload_arou
     assert row.sha256 == reupload_around_delete.json()["files"][0]["sha256"]
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_reupload_around_a_delete_leaves_only_the_new_object(reupload_around_delete, backend):
     assert backend.keys() == [VersionFile.objects.get().storage_key]
 

@@ -54,6 +54,7 @@ def test_upload_counts_sizes_of_version_and_model(backend, client_for, owner, ve
     assert AIModel.objects.get(pk=version.model_id).storage_bytes == len(WEIGHTS) + len(CONFIG)
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_reupload_replaces_the_file_and_removes_the_old_object(
     backend, client_for, owner, version, django_capture_on_commit_callbacks
 ):
@@ -258,6 +259,7 @@ def delete_file(client, version, path):
     return client.post(f"/models/{version.model.uuid}/versions/v1/delete-file/", {"path": path})
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_admin_deletes_a_file_and_its_object(
     backend, client_for, owner, version, django_capture_on_commit_callbacks
 ):
