@@ -16,7 +16,6 @@ import sys
 import uuid
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
@@ -118,13 +117,6 @@ class Artifacts:
             raise Truncated
         self._refuse_renamed(key, saved)
 
-    def move_upload(self, key: str, uploaded) -> None:
-        """Stores an upload that already sits in a temporary file (moved when storage
-        allows)."""
-        # The client's Content-Type would become the S3 object's; artifacts are opaque bytes.
-        uploaded.content_type = STORED_CONTENT_TYPE
-        self._refuse_renamed(key, self.storage.save(key, uploaded))
-
     def _refuse_renamed(self, key: str, saved: str) -> None:
         # The caller records `key`: an object saved under another name would be an orphan.
         if saved != key:
@@ -140,10 +132,6 @@ class Artifacts:
 
     def modified_at(self, key: str) -> datetime:
         return self.storage.get_modified_time(key)
-
-    def upload_temp_dir(self) -> str | None:
-        """Where multipart uploads are received before they are stored."""
-        raise NotImplementedError
 
     def missing(self, keys) -> list[str]:
         """Those of `keys` that have no object, found by listing each folder once (a version's
@@ -198,12 +186,6 @@ class LocalArtifacts(Artifacts):
 
     has_local_files = True
 
-    def upload_temp_dir(self) -> str:
-        # On the media file system, so storing the upload is a rename.
-        folder = Path(self.storage.path(".incoming"))
-        folder.mkdir(mode=settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS, parents=True, exist_ok=True)
-        return str(folder)
-
     def all_keys(self) -> list[str]:
         keys = []
         pending = [PREFIX.rstrip("/")]
@@ -251,9 +233,6 @@ class S3Artifacts(Artifacts):
     public `bucket`, `location` and `url`."""
 
     can_presign = True
-
-    def upload_temp_dir(self) -> str | None:
-        return settings.FILE_UPLOAD_TEMP_DIR
 
     def _object_key(self, key: str) -> str:
         # The storage keeps its objects below `location` ("" for the bucket's root).
@@ -359,10 +338,6 @@ def artifacts() -> Artifacts:
 
 def write_stream(key: str, reader: HashingReader) -> None:
     artifacts().write_stream(key, reader)
-
-
-def move_local_file(key: str, uploaded) -> None:
-    artifacts().move_upload(key, uploaded)
 
 
 def delete_quietly(key: str) -> None:

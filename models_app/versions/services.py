@@ -39,8 +39,9 @@ class StorageFailed(Exception):
 class Incoming:
     """One file to store: its normalised path and where its bytes come from.
 
-    `source` is either a HashingReader (streamed and hashed on the way to storage) or an
-    uploaded file already hashed by HashingUploadHandler (`sha256` set)."""
+    `source` is either a HashingReader (streamed and hashed on the way to storage) or a
+    part of a multipart form already stored and hashed by StreamingUploadHandler (a
+    `StoredUpload`: its `key`, `size` and `sha256`)."""
 
     path: str
     source: object
@@ -151,15 +152,25 @@ def version_delete(version: ModelVersion, *, by=None) -> list[str]:
     return keys
 
 
-def _store(key: str, item: Incoming) -> None:
+def _store(item: Incoming, model: AIModel) -> str:
+    """Stores the item's bytes unless they are stored already; returns its object key."""
     source = item.source
-    if isinstance(source, blobs.HashingReader):
+    if not isinstance(source, blobs.HashingReader):
+        item.size, item.sha256 = source.size, source.sha256
+        return source.key
+    key = blobs.new_key(model)
+    try:
         blobs.write_stream(key, source)
-        item.size = source.size
-        item.sha256 = source.sha256.hexdigest()
-    else:
-        blobs.move_local_file(key, source)
-        item.size = source.size
+    except BaseException:
+        blobs.delete_quietly(key)
+        raise
+    item.size = source.size
+    item.sha256 = source.sha256.hexdigest()
+    return key
+
+
+def _stored_already(items: list[Incoming]) -> list[str]:
+    return [i.source.key for i in items if not isinstance(i.source, blobs.HashingReader)]
 
 
 def _refuse_conflicts(version: ModelVersion, paths: list[str]) -> None:
@@ -183,23 +194,27 @@ def files_store(version: ModelVersion, items: list[Incoming], *, by) -> list[Ver
     """Stores every item, then records them all in one transaction (replacing files with the
     same path). On any failure no row is written and every new object is removed. A path
     that would make a name both a file and a folder raises PathConflict (an InvalidPath)."""
-    _refuse_conflicts(version, [item.path for item in items])  # before any byte is stored
-    stored: list[str] = []
+    stored: list[str] = _stored_already(items)
+    try:
+        _refuse_conflicts(version, [item.path for item in items])  # before any byte is stored
+    except InvalidPath:
+        blobs.delete_many(stored)
+        raise
+    stored_now: list[str] = []
     try:
         for item in items:
-            key = blobs.new_key(version.model)
-            stored.append(key)
-            _store(key, item)
+            key = _store(item, version.model)
+            stored_now.append(key)
             item.parameter_count = stored_parameter_count(key, item.path, item.size)
         with transaction.atomic():
-            saved, replaced = _record(version, items, stored, as_caller(by))
+            saved, replaced = _record(version, items, stored_now, as_caller(by))
             purge_later(replaced)
     except (blobs.TooLarge, blobs.Truncated, InvalidPath):
-        blobs.delete_many(stored)
+        blobs.delete_many({*stored, *stored_now})
         raise
     except Exception as exc:
         logger.exception("upload into %s failed", version)
-        blobs.delete_many(stored)
+        blobs.delete_many({*stored, *stored_now})
         raise StorageFailed(
             _("The file could not be stored; nothing was saved. Please try again later.")
         ) from exc

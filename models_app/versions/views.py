@@ -38,7 +38,7 @@ from .services import (
     version_delete,
     version_update,
 )
-from .uploadhandlers import HashingUploadHandler
+from .uploadhandlers import StreamingUploadHandler
 
 
 def _version(model, name) -> ModelVersion:
@@ -160,8 +160,12 @@ def version_upload_view(request, ref, name):
     version = _version(model, name)
     if request.content_type != "multipart/form-data":
         return _upload_raw(request, model, version)
-    request.upload_handlers = [HashingUploadHandler(request)]
-    return _upload_multipart(request, model, version)
+    handler = StreamingUploadHandler(request, model)
+    request.upload_handlers = [handler]
+    try:
+        return _upload_multipart(request, model, version, handler)
+    finally:
+        handler.discard_unclaimed()
 
 
 def _wants_json(request) -> bool:
@@ -219,7 +223,7 @@ def _too_large(path: str) -> str:
 
 
 @csrf_protect
-def _upload_multipart(request, model, version):
+def _upload_multipart(request, model, version, handler):
     files = request.FILES.getlist("files")
     raw_paths = request.POST.getlist("paths")
     if not files:
@@ -238,12 +242,17 @@ def _upload_multipart(request, model, version):
     except InvalidPath as exc:
         return _upload_error(request, model, version, str(exc), 400)
     for path, upload in zip(paths, files, strict=True):
-        if getattr(upload, "too_large", False):
+        if upload.too_large:
             return _upload_error(request, model, version, _too_large(path), 413)
+    if any(upload.failed for upload in files):
+        message = _("The file could not be stored; nothing was saved. Please try again later.")
+        return _upload_error(request, model, version, message, 503)
     items = [
-        Incoming(path=p, source=f, content_type=_guess_type(p), sha256=f.sha256)
+        Incoming(path=p, source=f, content_type=_guess_type(p))
         for p, f in zip(paths, files, strict=True)
     ]
+    # From here files_store records the objects or removes them.
+    handler.claimed = True
     return _store(request, model, version, items)
 
 

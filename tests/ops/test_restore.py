@@ -13,6 +13,7 @@ whichever database the rest of the suite uses.
 import hashlib
 import os
 import secrets
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,12 +29,19 @@ FILES = {
 }
 
 
+def _program(name: str) -> str:
+    path = shutil.which(name)
+    assert path, f"{name} (PostgreSQL's client programs) is needed for this test"
+    return path
+
+
 def _pg(*args, **env):
     """A PostgreSQL client program, as the server's administrator (the guide's `sudo -u
     postgres`)."""
     server = psycopg.conninfo.conninfo_to_dict(PG_SERVER_URL)
     host, port = server.get("host", "127.0.0.1"), str(server.get("port", 5432))
-    command = [args[0], "-h", host, "-p", port, "-U", server.get("user", "postgres"), *args[1:]]
+    user = server.get("user", "postgres")
+    command = [_program(args[0]), "-h", host, "-p", port, "-U", user, *args[1:]]
     result = subprocess.run(  # noqa: S603 (PostgreSQL's own client programs)
         command, capture_output=True, text=True, timeout=120, env={**os.environ, **env}
     )
@@ -92,7 +100,7 @@ def test_backup_delete_restore_brings_every_byte_back(
 
     dump = tmp_path / "modelhub.dump"
     subprocess.run(  # noqa: S603 (the guide's backup command)
-        ["pg_dump", "--format=custom", f"--file={dump}", app_database["url"]],
+        [_program("pg_dump"), "--format=custom", f"--file={dump}", app_database["url"]],
         check=True,
         timeout=120,
     )
@@ -112,7 +120,7 @@ def test_backup_delete_restore_brings_every_byte_back(
     _pg("dropdb", "--force", app_database["name"])
     _pg("createdb", "--owner", app_database["role"], "--encoding", "UTF8", app_database["name"])
     subprocess.run(  # noqa: S603 (the guide's restore command)
-        ["pg_restore", "--no-owner", f"--role={app_database['role']}"]
+        [_program("pg_restore"), "--no-owner", f"--role={app_database['role']}"]
         + [f"--dbname={app_database['url']}", str(dump)],
         check=True,
         timeout=120,

@@ -308,25 +308,6 @@ def test_deleting_an_unknown_file_is_404(client_for, owner, version):
     assert delete_file(client_for(owner), version, "nope.bin").status_code == 404
 
 
-def test_multipart_part_is_renamed_into_local_storage_not_copied(
-    client_for, owner, version, settings, monkeypatch
-):
-    import django.core.files.move as move
-
-    renames = []
-    real_rename = move.os.rename
-
-    def spy(source, target):
-        renames.append((str(source), str(target)))
-        return real_rename(source, target)
-
-    monkeypatch.setattr(move.os, "rename", spy)
-    upload_multipart(client_for(owner), version, {"model.bin": WEIGHTS})
-    incoming = settings.MEDIA_ROOT / ".incoming"
-    assert [source.startswith(str(incoming)) for source, _target in renames] == [True]
-    assert list(incoming.iterdir()) == []
-
-
 LONG_EXTENSION = "weights." + "x" * 300
 
 
