@@ -59,9 +59,10 @@ def reupload_around_delete(
     """The re-upload stored its object, then the delete committed, then the upload recorded."""
     original = services._store
 
-    def store_then_delete(key, item):
-        original(key, item)
+    def store_then_delete(item, model):
+        key = original(item, model)
         file_delete(stale)
+        return key
 
     monkeypatch.setattr(services, "_store", store_then_delete)
     with django_capture_on_commit_callbacks(execute=True):
