@@ -14,7 +14,7 @@ removed by `discard_unclaimed`, which the view calls once it is done.
 import io
 import logging
 import queue
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.files.uploadhandler import FileUploadHandler
 
@@ -37,7 +37,7 @@ class _Pipe(io.RawIOBase):
 
     def __init__(self):
         self._queue = queue.Queue(maxsize=QUEUE_DEPTH)
-        self._pending = bytearray()
+        self._pending = b""
         self._ended = False
 
     def readable(self):
@@ -48,10 +48,13 @@ class _Pipe(io.RawIOBase):
 
     def read(self, size=-1):
         """Up to `size` bytes, fewer only at the end, as a file answers: S3's transfer takes
-        a short read of a stream it cannot seek for its end."""
+        a short read of a stream it cannot seek for its end. The bytes are copied once."""
         if size is None or size < 0:
             size = max(len(self._pending), 1)
-        while len(self._pending) < size and not self._ended:
+        parts, have = [], 0
+        if self._pending:
+            parts, have, self._pending = [self._pending], len(self._pending), b""
+        while have < size and not self._ended:
             item = self._queue.get()
             if item is _ABORT:
                 self._ended = True
@@ -59,9 +62,13 @@ class _Pipe(io.RawIOBase):
             if item is _END:
                 self._ended = True
             else:
-                self._pending += item
-        data, self._pending = bytes(self._pending[:size]), self._pending[size:]
-        return data
+                parts.append(item)
+                have += len(item)
+        if have > size:
+            last = parts[-1]
+            cut = len(last) - (have - size)
+            parts[-1], self._pending = last[:cut], last[cut:]
+        return b"".join(parts)
 
     def readinto(self, buffer):
         data = self.read(len(buffer))
@@ -92,21 +99,30 @@ class StoredUpload:
         """Called by Django when the request is done: the object outlives the request."""
 
 
-class _Writer(threading.Thread):
+# Writer threads are kept and reused: each holds its own storage connection (S3: a boto3
+# session per thread, some MiB to build), made once per thread rather than once per file. A
+# request feeds one writer at a time, so this many serve as many uploads at once.
+_writers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="upload")
+
+
+class _Writer:
     def __init__(self, key: str):
-        super().__init__(name=f"upload {key}", daemon=True)
         self.key = key
         self.pipe = _Pipe()
         self.reader = blobs.HashingReader(self.pipe)
         self.error: BaseException | None = None
+        self._done = _writers.submit(self._run)
 
-    def run(self):
+    def _run(self):
         try:
             blobs.write_stream(self.key, self.reader)
         except BaseException as exc:  # handed to the request thread, which decides
             self.error = exc
         finally:
             self.pipe.drain()
+
+    def join(self):
+        self._done.result()
 
 
 class StreamingUploadHandler(FileUploadHandler):
@@ -126,7 +142,6 @@ class StreamingUploadHandler(FileUploadHandler):
         self.upload = StoredUpload(key, self.file_name)
         self.uploads.append(self.upload)
         self.writer = _Writer(key)
-        self.writer.start()
 
     def receive_data_chunk(self, raw_data, start):
         if self.writer.error is None:

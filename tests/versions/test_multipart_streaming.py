@@ -16,7 +16,7 @@ BIG = bytes(range(256)) * (9 * 1024 * 4 + 1)  # 9 MiB and a bit: S3 stores it in
 
 def _by_the_hub() -> bool:
     thread = threading.current_thread()
-    return thread is threading.main_thread() or thread.name.startswith("upload ")
+    return thread is threading.main_thread() or thread.name.startswith("upload_")
 
 
 @pytest.fixture
