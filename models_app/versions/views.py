@@ -328,7 +328,7 @@ def file_preview_view(request, ref, name, path, *, model):
         request,
         model,
         "versions/file_preview.html",
-        status=503 if preview is not None and preview.kind == "unavailable" else 200,
+        status={"unavailable": 503, "missing": 410}.get(getattr(preview, "kind", ""), 200),
         version=version,
         file=file,
         preview=preview,

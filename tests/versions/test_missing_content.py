@@ -93,3 +93,14 @@ def test_a_storage_that_does_not_answer_is_503(s3, client_for, owner, version):
     assert (file_response.status_code, zip_response.status_code) == (503, 503)
     assert file_response["Retry-After"] == "60"
     assert b"not answering" in zip_response.content
+
+
+def test_the_preview_of_a_missing_object_is_410_and_says_so(one_lost, client_for, owner):
+    url = reverse(
+        "versions:preview",
+        kwargs={"ref": one_lost.model.uuid, "name": one_lost.name, "path": "lost.bin"},
+    )
+    response = client_for(owner).get(url)
+    assert response.status_code == 410
+    assert b'data-testid="content-missing"' in response.content
+    assert b'data-testid="preview-download"' not in response.content
