@@ -104,3 +104,11 @@ def test_the_preview_of_a_missing_object_is_410_and_says_so(one_lost, client_for
     assert response.status_code == 410
     assert b'data-testid="content-missing"' in response.content
     assert b'data-testid="preview-download"' not in response.content
+
+
+def test_export_of_a_version_with_a_missing_object_names_the_file(one_lost, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="lost.bin: its object .* is missing"):
+        call_command("export_version", str(one_lost.model.uuid), "v1", str(tmp_path / "out"))
