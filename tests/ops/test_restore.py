@@ -73,10 +73,13 @@ def _manage(env, *args):
 def test_backup_delete_restore_brings_every_byte_back(
     production_env, app_database, moto_s3, tmp_path
 ):
+    # A bucket of its own: moto's objects live in the test process, shared by every server.
+    bucket = f"restore-{secrets.token_hex(4)}"
+    moto_s3["client"].create_bucket(Bucket=bucket)
     env = {
         **production_env,
         "DATABASE_URL": app_database["url"],
-        "MODELHUB_S3_BUCKET": moto_s3["bucket"],
+        "MODELHUB_S3_BUCKET": bucket,
         "MODELHUB_S3_ENDPOINT_URL": moto_s3["endpoint"],
         "MODELHUB_S3_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "testing",
@@ -114,7 +117,7 @@ def test_backup_delete_restore_brings_every_byte_back(
     )
     # Deleted: the model is gone, its objects wait out the retention period in the bucket.
     assert "0 files" in _manage(env, "check_storage")
-    assert len(_keys(moto_s3)) == len(FILES)
+    assert len(_keys(moto_s3, bucket)) == len(FILES)
 
     # The restore, as docs/deploy.md §7 writes it (the app is stopped: nothing runs).
     _pg("dropdb", "--force", app_database["name"])
@@ -142,8 +145,8 @@ def test_backup_delete_restore_brings_every_byte_back(
     assert _owner_of_tables(app_database) == {app_database["role"]}
 
 
-def _keys(moto_s3) -> list[str]:
-    listing = moto_s3["client"].list_objects_v2(Bucket=moto_s3["bucket"])
+def _keys(moto_s3, bucket) -> list[str]:
+    listing = moto_s3["client"].list_objects_v2(Bucket=bucket)
     return [o["Key"] for o in listing.get("Contents", [])]
 
 
