@@ -2,6 +2,7 @@
 
 seed            → JSON {ref, session, csrf}: a user, a model, versions "big" and "zip"
 key REF NAME P  → the storage key of a file
+token           → JSON {token, namespace}: a write token of the seeded user (bench_hf.py)
 """
 
 import json
@@ -46,8 +47,19 @@ def key(ref, name, path):
     print(row.storage_key)
 
 
+def token():
+    from models_app.api.services import token_create
+    from models_app.catalog.repoids import namespace_of
+
+    user = User.objects.get(email="bench@bench.test")
+    _row, secret = token_create(by=user, user=user, name="bench", scope="write", expires_days=30)
+    print(json.dumps({"token": secret, "namespace": namespace_of(user)}))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "seed":
         seed()
+    elif sys.argv[1] == "token":
+        token()
     else:
         key(*sys.argv[2:5])

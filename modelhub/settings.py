@@ -21,15 +21,30 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DATA_DIR = Path(env.str("MODELHUB_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
-DATA_DIR.mkdir(mode=0o750, parents=True, exist_ok=True)
+
+
+def _data_dir() -> Path:
+    """The data directory, made only when something is kept in it (the local secret key, the
+    SQLite file; local media make their own folders on the first save). With PostgreSQL, S3
+    and DJANGO_SECRET_KEY it is never made, so a read-only checkout runs as a service user."""
+    DATA_DIR.mkdir(mode=0o750, parents=True, exist_ok=True)
+    return DATA_DIR
+
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 HTTPS = env.bool("MODELHUB_HTTPS", default=False)
+# A first trial behind a proxy without TLS yet: the four HTTPS warnings of `check --deploy`
+# are silenced (see SILENCED_SYSTEM_CHECKS below) so that the gate still catches the rest.
+PLAIN_HTTP_TRIAL = env.bool("MODELHUB_PLAIN_HTTP_TRIAL", default=False)
+if PLAIN_HTTP_TRIAL and HTTPS:
+    raise ImproperlyConfigured(
+        "MODELHUB_PLAIN_HTTP_TRIAL=1 is for a trial without TLS; unset it with MODELHUB_HTTPS=1."
+    )
 
 
 def _local_secret_key() -> str:
     """A random key kept in the data dir, so a local install never runs on a published key."""
-    key_file = DATA_DIR / "secret_key"
+    key_file = _data_dir() / "secret_key"
     if not key_file.exists():
         key_file.write_text(get_random_secret_key())
         key_file.chmod(0o600)
@@ -70,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the proxy's X-Forwarded-Proto/-Host count only from MODELHUB_TRUSTED_PROXIES.
+    "models_app.allowlist.forwarded.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,9 +124,10 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'modelhub.sqlite3'}")
-}
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db_url("DATABASE_URL")}
+else:
+    DATABASES = {"default": env.db_url_config(f"sqlite:///{_data_dir() / 'modelhub.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
@@ -276,13 +294,55 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 # A load balancer probes app servers over plain HTTP: the health check answers it directly.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if HTTPS:
-    # The reverse proxy terminates TLS and must set (not pass on) X-Forwarded-Proto.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    CSRF_TRUSTED_ORIGINS = [
+# The scheme and host the browser used, as the reverse proxy reports them, so that redirects
+# (to https, after sign-in) keep the browser's host and port. Both headers are believed only
+# from MODELHUB_TRUSTED_PROXIES (loopback when that is empty, as gunicorn does): the first
+# middleware drops them from anyone else. The proxy must set them, never pass them on.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = True
+CSRF_TRUSTED_ORIGINS = (
+    [
         f"https://*{h}" if h.startswith(".") else f"https://{h}"
         for h in ALLOWED_HOSTS
         if h and h != "*"
+    ]
+    if HTTPS
+    else []
+)
+
+
+def _checked_origins(entries: list[str]) -> list[str]:
+    """MODELHUB_CSRF_TRUSTED_ORIGINS: origins a browser may post forms from besides the one
+    it is on, each `scheme://host[:port]` (`https://*.example.com` for subdomains)."""
+    for entry in entries:
+        parts = urlsplit(entry)
+        try:
+            parts.port  # noqa: B018 (raises on a port that is not a number)
+        except ValueError:
+            parts = None
+        if (
+            parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path
+            or parts.query
+            or parts.fragment
+            or parts.username
+        ):
+            raise ImproperlyConfigured(
+                f"MODELHUB_CSRF_TRUSTED_ORIGINS: {entry!r} is not an origin such as "
+                "https://models.example.com:8443 (scheme, host and optional port; no path)."
+            )
+    return entries
+
+
+CSRF_TRUSTED_ORIGINS += _checked_origins(env.list("MODELHUB_CSRF_TRUSTED_ORIGINS", default=[]))
+if PLAIN_HTTP_TRIAL:
+    SILENCED_SYSTEM_CHECKS = [
+        "security.W004",  # HSTS
+        "security.W008",  # redirect to https
+        "security.W012",  # session cookie over https only
+        "security.W016",  # CSRF cookie over https only
     ]
 
 

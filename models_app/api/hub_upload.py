@@ -1,9 +1,10 @@
 """The rules of the Hugging Face upload routes, apart from HTTP: which files go LFS, how an
-NDJSON commit reads, where a staged object's PUT goes (SPEC §12)."""
+NDJSON commit reads, where a staged object's PUT goes and in which parts (SPEC §12)."""
 
 import base64
 import binascii
 import json
+import math
 
 from django.core import signing
 from django.utils.translation import gettext as _
@@ -18,6 +19,11 @@ LFS_THRESHOLD = 64 * 1024
 # How long an LFS PUT URL stays valid (it carries its own authorization, as S3's do).
 UPLOAD_URL_MAX_AGE = 24 * 3600
 _SIGNING_SALT = "modelhub.api.lfs-upload"
+_VERIFY_SALT = "modelhub.api.lfs-verify"
+# With S3, objects up to this size go in one presigned PUT, larger ones in parts of at least
+# this size (S3 takes 5 MiB parts at the least and 10 000 parts at the most).
+PART_BYTES = 8 * 1024 * 1024
+MAX_PARTS = 10_000
 
 
 class BadRequest(ValueError):
@@ -65,6 +71,47 @@ def staged_pk_of_ticket(ticket: str) -> int | None:
         return int(signing.loads(ticket, salt=_SIGNING_SALT, max_age=UPLOAD_URL_MAX_AGE))
     except (signing.BadSignature, ValueError, TypeError):
         return None
+
+
+def part_size(size: int) -> int | None:
+    """The part size of a direct upload of `size` bytes to S3; None for a single PUT."""
+    if size <= PART_BYTES:
+        return None
+    mebibyte = 1024 * 1024
+    fewest = math.ceil(math.ceil(size / MAX_PARTS) / mebibyte) * mebibyte
+    return max(PART_BYTES, fewest)
+
+
+def verify_ticket(staged, upload_id: str = "") -> str:
+    """Signs the staged object and, for a multipart upload, its S3 upload id: the client
+    calls the completion without a token (as it would call S3)."""
+    return signing.dumps([staged.pk, upload_id], salt=_VERIFY_SALT, compress=False)
+
+
+def verified_ticket(ticket: str) -> tuple[int, str] | None:
+    try:
+        pk, upload_id = signing.loads(ticket, salt=_VERIFY_SALT, max_age=UPLOAD_URL_MAX_AGE)
+        return int(pk), str(upload_id)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def completed_parts(payload: dict, oid: str) -> list[tuple[int, str]]:
+    """The (part number, ETag) pairs of the client's completion: `{oid, parts: [{partNumber,
+    etag}]}`, numbered 1, 2, 3…"""
+    if payload.get("oid") != oid:
+        raise BadRequest(_("The completion names another object."))
+    parts = payload.get("parts")
+    if not isinstance(parts, list) or not parts:
+        raise BadRequest(_("Send the parts as a list of {partNumber, etag}."))
+    pairs = []
+    for expected, part in enumerate(parts, start=1):
+        number = part.get("partNumber") if isinstance(part, dict) else None
+        etag = part.get("etag") if isinstance(part, dict) else None
+        if number != expected or not isinstance(etag, str) or not etag:
+            raise BadRequest(_("Send the parts as a list of {partNumber, etag}."))
+        pairs.append((number, etag))
+    return pairs
 
 
 def parse_commit(body: bytes, model) -> Commit:

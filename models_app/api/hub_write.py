@@ -1,10 +1,12 @@
 """The write side of the Hugging Face–compatible API (SPEC §12), as `huggingface_hub`
 calls it with `HF_HUB_DISABLE_XET=1`: create a repository, ask which files go LFS, send LFS
-objects (the hub takes the PUT itself with local storage), commit. Writes need a `write`
+objects (the hub takes the PUT itself with local storage; with S3 the client sends them
+straight to the bucket through presigned URLs), commit. Writes need a `write`
 token and a role that may upload to the model; refusals answer the JSON error the client
 shows its user, with `X-Error-Code` where the client maps one to an exception."""
 
 import json
+import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -19,24 +21,30 @@ from models_app.access.roles import Action
 from models_app.catalog.lookups import model_by_repo_id
 from models_app.catalog.repoids import model_pk_for_repo_id, namespace_of, title_slug
 from models_app.catalog.services import DuplicateTitle, model_create
-from models_app.versions import staging
-from models_app.versions.commits import CommitRefused, commit_apply
+from models_app.versions import blobs, staging
+from models_app.versions.commits import CommitRefused, branch_create, commit_apply
 from models_app.versions.models import StagedObject
 from models_app.versions.paths import InvalidPath
 from models_app.versions.revisions import MAIN, resolve_revision, version_commit_id
-from models_app.versions.services import StorageFailed, VersionNameTaken, version_create
+from models_app.versions.services import StorageFailed, VersionNameTaken
 
 from .auth import token_api
 from .hub_upload import (
+    UPLOAD_URL_MAX_AGE,
     BadRequest,
+    completed_parts,
     parse_commit,
+    part_size,
     preupload_answer,
     staged_pk_of_ticket,
     upload_ticket,
+    verified_ticket,
+    verify_ticket,
 )
 from .scopes import Scope
 
 LFS_CONTENT_TYPE = "application/vnd.git-lfs+json"
+logger = logging.getLogger("modelhub.api")
 
 
 def hub_error(message: str, status: int, code: str = "", **extra) -> JsonResponse:
@@ -173,13 +181,74 @@ def lfs_batch_view(request, model):
             continue
         answer = {"oid": oid, "size": size}
         if staged.received_at is None:
-            href = request.build_absolute_uri(
-                reverse("api:lfs_upload", kwargs={"ticket": upload_ticket(staged)})
-            )
-            answer["actions"] = {"upload": {"href": href, "header": {}}}
+            answer["actions"] = _upload_actions(request, staged)
         objects.append(answer)
     body = {"transfer": "basic", "objects": objects, "hash_algo": "sha256"}
     return JsonResponse(body, content_type=LFS_CONTENT_TYPE)
+
+
+def _upload_actions(request, staged) -> dict:
+    """Where the client sends the object's bytes. Local storage: a PUT to the hub, which
+    streams and hashes it. S3: straight to the bucket, one presigned PUT (then `verify`) or
+    presigned parts of `chunk_size` bytes (then the completion at `href`, with the parts'
+    ETags); the hub reads the object back to check its SHA-256 either way."""
+    store = blobs.artifacts()
+    if not store.can_presign:
+        href = request.build_absolute_uri(
+            reverse("api:lfs_upload", kwargs={"ticket": upload_ticket(staged)})
+        )
+        return {"upload": {"href": href, "header": {}}}
+    chunk = part_size(staged.size_bytes)
+    try:
+        if chunk is None:
+            put_url = store.presigned_put_url(staged.storage_key, UPLOAD_URL_MAX_AGE)
+        else:
+            upload_id = store.multipart_start(staged.storage_key)
+            parts = -(-staged.size_bytes // chunk)
+            urls = store.presigned_part_urls(
+                staged.storage_key, upload_id, parts, UPLOAD_URL_MAX_AGE
+            )
+    except Exception as exc:
+        logger.exception("no direct upload to storage for %s", staged.storage_key)
+        raise StorageFailed(
+            _("The storage cannot take uploads now. Please try again later.")
+        ) from exc
+    if chunk is None:
+        verify = reverse("api:lfs_verify", kwargs={"ticket": verify_ticket(staged)})
+        return {
+            "upload": {"href": put_url, "header": {}},
+            "verify": {"href": request.build_absolute_uri(verify), "header": {}},
+        }
+    header = {"chunk_size": str(chunk)}
+    header.update({f"{number:05d}": url for number, url in enumerate(urls, start=1)})
+    completion = reverse("api:lfs_verify", kwargs={"ticket": verify_ticket(staged, upload_id)})
+    return {"upload": {"href": request.build_absolute_uri(completion), "header": header}}
+
+
+@login_not_required
+@csrf_exempt
+@require_POST
+def lfs_verify_view(request, ticket):
+    """The client's word that an object is in the bucket: the completion of its parts (a
+    multipart upload) or the LFS `verify` of a single PUT. The object is accepted once its
+    size and SHA-256 are the announced ones; otherwise it is removed and the client shows
+    the refusal. The signed ticket of the batch answer is the authority, as for the PUT."""
+    signed = verified_ticket(ticket)
+    staged = StagedObject.objects.filter(pk=signed[0]).first() if signed else None
+    if staged is None:
+        return hub_error(_("This upload URL is not valid or has expired."), 404)
+    try:
+        payload = _json_body(request)
+        if signed[1] and staged.received_at is None:
+            parts = completed_parts(payload, staged.sha256)
+            staging.stage_complete_parts(staged, signed[1], parts)
+        else:
+            staging.stage_verify_stored(staged)
+    except BadRequest as exc:
+        return hub_error(str(exc), 400)
+    except staging.StagingRefused as exc:
+        return hub_error(str(exc), 422)
+    return JsonResponse({"oid": staged.sha256, "size": staged.size_bytes})
 
 
 @login_not_required
@@ -226,8 +295,14 @@ def commit_view(request, model, rev):
 def create_branch_view(request, model, branch):
     if branch == MAIN:
         return hub_error(_("“main” always exists: it is the newest version."), 409)
+    start = _json_body(request).get("startingPoint")
+    base = resolve_revision(model, start) if isinstance(start, str) else None
+    if isinstance(start, str) and base is None:
+        return hub_error(
+            _("This model has no revision “%(rev)s”.") % {"rev": start}, 404, "RevisionNotFound"
+        )
     try:
-        version_create(model, by=request, name=branch)
+        branch_create(model, branch, by=request, base=base)
     except VersionNameTaken as exc:
         return hub_error(str(exc), 409)
     return JsonResponse({"name": branch})

@@ -32,6 +32,7 @@ urlpatterns = [
         name="lfs_batch",
     ),
     path("api/lfs-objects/<str:ticket>", hub_write.lfs_upload_view, name="lfs_upload"),
+    path("api/lfs-objects/<str:ticket>/verify", hub_write.lfs_verify_view, name="lfs_verify"),
     # The Hugging Face client's read routes (hub_read.py): model info, tree, resolve, list.
     # A `<path:…>` holds "<revision>/<path>": hub_read splits it on the raw path.
     path("api/models", hub_read.model_list_view, name="hub_models"),

@@ -17,6 +17,24 @@ class TagAdminForm(forms.ModelForm):
     def clean_name(self):
         return clean_tag_name(self.cleaned_data["name"])
 
+    def clean(self):
+        cleaned = super().clean()
+        name, category = cleaned.get("name"), cleaned.get("category")
+        if name and category:
+            # Tags match case-insensitively, so "PyTorch" beside "pytorch" is the same tag:
+            # say so next to the field instead of letting the unique key fail on save.
+            same = Tag.objects.filter(category=category, key=tag_key(name))
+            if self.instance.pk:
+                same = same.exclude(pk=self.instance.pk)
+            existing = same.first()
+            if existing is not None:
+                self.add_error(
+                    "name",
+                    _("The tag “%(name)s” already exists in this category.")
+                    % {"name": existing.name},
+                )
+        return cleaned
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):

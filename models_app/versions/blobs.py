@@ -11,11 +11,14 @@ it can do (`has_local_files`, `can_presign`) instead of looking at the storage.
 import hashlib
 import io
 import logging
+import os
 import posixpath
+import shutil
 import sys
 import uuid
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
@@ -166,6 +169,14 @@ class Artifacts:
     def create_bucket(self) -> bool:
         raise NoBucket("The storage is local files (MODELHUB_S3_BUCKET is unset): no bucket.")
 
+    def copy(self, source_key: str, key: str) -> None:
+        """A new object `key` with the bytes of `source_key`, made inside the storage (no
+        byte passes through this process): each file row owns its own object."""
+        raise NotImplementedError
+
+    def size_of(self, key: str) -> int:
+        return self.storage.size(key)
+
     def all_keys(self) -> list[str]:
         """Every stored artifact key (the objects under `artifacts/`)."""
         raise NotImplementedError
@@ -185,6 +196,18 @@ class LocalArtifacts(Artifacts):
     """Files below the media folder (FileSystemStorage)."""
 
     has_local_files = True
+
+    def copy(self, source_key: str, key: str) -> None:
+        target = Path(self.storage.path(key))
+        target.parent.mkdir(
+            mode=settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS or 0o777, parents=True, exist_ok=True
+        )
+        try:
+            # Objects are never written in place, so two names of one inode are two objects:
+            # deleting one leaves the other.
+            os.link(self.storage.path(source_key), target)
+        except OSError:
+            shutil.copyfile(self.storage.path(source_key), target)
 
     def all_keys(self) -> list[str]:
         keys = []
@@ -304,6 +327,78 @@ class S3Artifacts(Artifacts):
             return False
         return True
 
+    @property
+    def _client(self):
+        return self.storage.bucket.meta.client
+
+    def copy(self, source_key: str, key: str) -> None:
+        # boto3's managed copy: CopyObject, or UploadPartCopy in parts above 5 GiB.
+        self._client.copy(
+            {"Bucket": self.storage.bucket_name, "Key": self._object_key(source_key)},
+            self.storage.bucket_name,
+            self._object_key(key),
+            ExtraArgs={"ContentType": STORED_CONTENT_TYPE},
+        )
+
+    # Uploads straight from the client to the bucket through presigned URLs (the Hugging
+    # Face client's LFS transfer): the hub starts and completes them, the bytes never pass
+    # through it.
+
+    def presigned_put_url(self, key: str, expire: int) -> str:
+        return self._client.generate_presigned_url(
+            "put_object",
+            Params={"Bucket": self.storage.bucket_name, "Key": self._object_key(key)},
+            ExpiresIn=expire,
+        )
+
+    def multipart_start(self, key: str) -> str:
+        started = self._client.create_multipart_upload(
+            Bucket=self.storage.bucket_name,
+            Key=self._object_key(key),
+            ContentType=STORED_CONTENT_TYPE,
+        )
+        return started["UploadId"]
+
+    def presigned_part_urls(self, key: str, upload_id: str, parts: int, expire: int) -> list:
+        return [
+            self._client.generate_presigned_url(
+                "upload_part",
+                Params={
+                    "Bucket": self.storage.bucket_name,
+                    "Key": self._object_key(key),
+                    "UploadId": upload_id,
+                    "PartNumber": number,
+                },
+                ExpiresIn=expire,
+            )
+            for number in range(1, parts + 1)
+        ]
+
+    def multipart_complete(self, key: str, upload_id: str, parts: list[tuple[int, str]]) -> None:
+        self._client.complete_multipart_upload(
+            Bucket=self.storage.bucket_name,
+            Key=self._object_key(key),
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etag} for n, etag in parts]},
+        )
+
+    def multipart_abort(self, key: str, upload_id: str) -> None:
+        self._client.abort_multipart_upload(
+            Bucket=self.storage.bucket_name, Key=self._object_key(key), UploadId=upload_id
+        )
+
+    def open_multipart_uploads(self) -> list[tuple[str, str, datetime]]:
+        """(key, upload id, started at) of every multipart upload under `artifacts/` not
+        completed nor aborted."""
+        root = self._object_key("")
+        found = []
+        paginator = self._client.get_paginator("list_multipart_uploads")
+        pages = paginator.paginate(Bucket=self.storage.bucket_name, Prefix=self._object_key(PREFIX))
+        for page in pages:
+            for upload in page.get("Uploads", []):
+                found.append((upload["Key"][len(root) :], upload["UploadId"], upload["Initiated"]))
+        return found
+
     def presigned_url(self, key: str, filename_header: str, expire: int) -> str:
         return self.storage.url(
             key,
@@ -347,6 +442,10 @@ def delete_quietly(key: str) -> None:
 def read_range(key: str, start: int, length: int) -> bytes:
     """[start, start+length) of an object, in memory (a header, a preview's first MiB)."""
     return b"".join(artifacts().chunks(key, start, length))
+
+
+def copy(source_key: str, key: str) -> None:
+    artifacts().copy(source_key, key)
 
 
 def delete_many(keys) -> None:

@@ -3,8 +3,9 @@
 A commit to `main` makes the next version: the newest version's files with the commit
 applied. A commit to a version's name changes that version in place. Every file row owns
 its storage object (`storage_key` is unique and deleting a row deletes its object), so the
-files carried over into a new version are copies of their objects: the simplest way that
-keeps every existing delete path correct, paid for in storage space and copy time.
+files carried over into a new version are copies of their objects, made inside the storage
+(a hard link on local files, CopyObject on S3): every existing delete path stays correct and
+no byte passes through the hub.
 """
 
 import io
@@ -17,7 +18,14 @@ from . import blobs, staging
 from .models import ModelVersion, StagedObject, VersionStatus
 from .paths import normalize_path
 from .revisions import MAIN, newest_version
-from .services import Incoming, file_delete, files_store, version_create, version_delete
+from .services import (
+    Incoming,
+    StoredCopy,
+    file_delete,
+    files_store,
+    version_create,
+    version_delete,
+)
 
 
 class CommitRefused(ValueError):
@@ -42,34 +50,10 @@ class Commit:
         return "\n\n".join(part for part in (self.summary, self.description) if part)
 
 
-class _ChunksReader(io.RawIOBase):
-    """A stored object read as a stream, for copying it into a new object."""
-
-    def __init__(self, chunks):
-        self._chunks = iter(chunks)
-        self._pending = b""
-
-    def readable(self):
-        return True
-
-    def read(self, size=-1):
-        while not self._pending:
-            self._pending = next(self._chunks, b"")
-            if not self._pending:
-                return b""
-        if size is None or size < 0:
-            size = len(self._pending)
-        data, self._pending = self._pending[:size], self._pending[size:]
-        return data
-
-
-def _copy_of(key: str, size: int) -> blobs.HashingReader:
-    return blobs.HashingReader(_ChunksReader(blobs.artifacts().chunks(key)), expected=size)
-
-
 def _incoming(path: str, source) -> Incoming:
     if isinstance(source, StagedObject):
-        return Incoming(path=path, source=_copy_of(source.storage_key, source.size_bytes))
+        copy = StoredCopy(key=source.storage_key, sha256=source.sha256, size=source.size_bytes)
+        return Incoming(path=path, source=copy)
     return Incoming(path=path, source=blobs.HashingReader(io.BytesIO(source), expected=len(source)))
 
 
@@ -122,15 +106,29 @@ def _commit_new_version(model, commit: Commit, *, by) -> ModelVersion:
     if base is not None:
         for row in base.files.order_by("path"):
             if row.path not in commit.additions and not _is_deleted(row.path, commit):
-                carried.append(
-                    Incoming(
-                        path=row.path,
-                        source=_copy_of(row.storage_key, row.size_bytes),
-                        content_type=row.content_type,
-                    )
-                )
+                carried.append(_carried(row))
     items = carried + [_incoming(path, source) for path, source in commit.additions.items()]
     version = version_create(model, by=by, status=VersionStatus.CREATED, notes=commit.notes)
+    try:
+        if items:
+            files_store(version, items, by=by)
+    except BaseException:
+        version_delete(version, by=by)
+        raise
+    return version
+
+
+def _carried(row) -> Incoming:
+    copy = StoredCopy(key=row.storage_key, sha256=row.sha256, size=row.size_bytes)
+    return Incoming(path=row.path, source=copy, content_type=row.content_type)
+
+
+def branch_create(model, name: str, *, by, base: ModelVersion | None = None) -> ModelVersion:
+    """A version named `name` holding copies of `base`'s files, by default the newest
+    version's (the client's `create_branch` from `main`); empty when there is none."""
+    base = base or newest_version(model)
+    items = [_carried(row) for row in base.files.order_by("path")] if base else []
+    version = version_create(model, by=by, name=name)
     try:
         if items:
             files_store(version, items, by=by)

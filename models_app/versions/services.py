@@ -39,9 +39,9 @@ class StorageFailed(Exception):
 class Incoming:
     """One file to store: its normalised path and where its bytes come from.
 
-    `source` is either a HashingReader (streamed and hashed on the way to storage) or a
-    part of a multipart form already stored and hashed by StreamingUploadHandler (a
-    `StoredUpload`: its `key`, `size` and `sha256`)."""
+    `source` is a HashingReader (streamed and hashed on the way to storage), a part of a
+    multipart form already stored and hashed by StreamingUploadHandler (a `StoredUpload`: its
+    `key`, `size` and `sha256`) or a StoredCopy (copied inside the storage)."""
 
     path: str
     source: object
@@ -50,6 +50,16 @@ class Incoming:
     size: int = 0
     # From the header of a safetensors or GGUF file, once stored.
     parameter_count: int | None = None
+
+
+@dataclass
+class StoredCopy:
+    """An Incoming source already in storage (a file of another version, a verified staged
+    object): copied inside the storage, its SHA-256 and size already known."""
+
+    key: str
+    sha256: str
+    size: int
 
 
 def latest_version(model: AIModel) -> ModelVersion | None:
@@ -155,11 +165,15 @@ def version_delete(version: ModelVersion, *, by=None) -> list[str]:
 def _store(item: Incoming, model: AIModel) -> str:
     """Stores the item's bytes unless they are stored already; returns its object key."""
     source = item.source
-    if not isinstance(source, blobs.HashingReader):
+    if not isinstance(source, (blobs.HashingReader, StoredCopy)):
         item.size, item.sha256 = source.size, source.sha256
         return source.key
     key = blobs.new_key(model)
     try:
+        if isinstance(source, StoredCopy):
+            blobs.copy(source.key, key)
+            item.size, item.sha256 = source.size, source.sha256
+            return key
         blobs.write_stream(key, source)
     except BaseException:
         blobs.delete_quietly(key)
@@ -170,7 +184,10 @@ def _store(item: Incoming, model: AIModel) -> str:
 
 
 def _stored_already(items: list[Incoming]) -> list[str]:
-    return [i.source.key for i in items if not isinstance(i.source, blobs.HashingReader)]
+    """The objects a multipart upload stored while its request was read (now this write's)."""
+    return [
+        i.source.key for i in items if not isinstance(i.source, (blobs.HashingReader, StoredCopy))
+    ]
 
 
 def _refuse_conflicts(version: ModelVersion, paths: list[str]) -> None:

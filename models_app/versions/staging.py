@@ -6,6 +6,8 @@ it is no file of any version, `check_storage` leaves it alone during the grace p
 `--repair` removes it after (a client that never committed).
 """
 
+import hashlib
+import logging
 import re
 from datetime import timedelta
 
@@ -20,6 +22,7 @@ from . import blobs
 from .models import StagedObject
 
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+logger = logging.getLogger("modelhub.versions")
 
 
 class StagingRefused(ValueError):
@@ -78,6 +81,75 @@ def stage_receive(staged: StagedObject, stream, length: int) -> StagedObject:
     staged.received_at = timezone.now()
     StagedObject.objects.filter(pk=staged.pk).update(received_at=staged.received_at)
     return staged
+
+
+def stage_complete_parts(staged: StagedObject, upload_id: str, parts) -> StagedObject:
+    """Completes the multipart upload the client sent straight to the bucket (`parts`: its
+    (part number, ETag) pairs), then verifies the object as `stage_verify_stored`."""
+    try:
+        blobs.artifacts().multipart_complete(staged.storage_key, upload_id, parts)
+    except Exception as exc:
+        logger.warning("multipart upload of %s not completed: %s", staged.storage_key, exc)
+        raise StagingRefused(
+            _("The object's parts could not be put together: send the object again.")
+        ) from exc
+    return stage_verify_stored(staged)
+
+
+def stage_verify_stored(staged: StagedObject) -> StagedObject:
+    """Accepts an object the client sent straight to storage once its size and SHA-256 are
+    the announced ones, read back from storage in chunks (the SHA-256 must be the client's
+    own claim, which no storage checksum of a multipart object gives); else it is removed."""
+    if staged.received_at is not None:
+        return staged
+    store = blobs.artifacts()
+    try:
+        size = store.size_of(staged.storage_key)
+    except Exception as exc:
+        raise StagingRefused(_("The object did not arrive in storage: send it again.")) from exc
+    if size != staged.size_bytes:
+        blobs.delete_quietly(staged.storage_key)
+        raise StagingRefused(_("The uploaded object is not the announced size."))
+    digest = hashlib.sha256()
+    for chunk in store.chunks(staged.storage_key):
+        digest.update(chunk)
+    if digest.hexdigest() != staged.sha256:
+        blobs.delete_quietly(staged.storage_key)
+        raise StagingRefused(_("The uploaded bytes do not have the announced SHA-256."))
+    staged.received_at = timezone.now()
+    StagedObject.objects.filter(pk=staged.pk).update(received_at=staged.received_at)
+    return staged
+
+
+def stale_multipart_uploads(grace_hours: float) -> list[tuple[str, str]]:
+    """(key, upload id) of multipart uploads to the bucket never completed (a client that
+    went away) and older than the grace period, by the storage's start time and, for one of
+    a staged object, by the object's too (some S3 servers report no true start time); none
+    where storage takes no such uploads."""
+    store = blobs.artifacts()
+    if not store.can_presign:
+        return []
+    cutoff = timezone.now() - timedelta(hours=grace_hours)
+    uploads = store.open_multipart_uploads()
+    recent_staged = set(
+        StagedObject.objects.filter(
+            storage_key__in=[key for key, _upload, _at in uploads], created_at__gte=cutoff
+        ).values_list("storage_key", flat=True)
+    )
+    return [
+        (key, upload)
+        for key, upload, started in uploads
+        if started < cutoff and key not in recent_staged
+    ]
+
+
+def multipart_uploads_abort(uploads) -> None:
+    store = blobs.artifacts()
+    for key, upload_id in uploads:
+        try:
+            store.multipart_abort(key, upload_id)
+        except Exception:
+            logger.exception("could not abort the multipart upload %s of %s", upload_id, key)
 
 
 def staged_discard(staged_objects) -> None:

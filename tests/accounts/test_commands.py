@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -63,3 +65,42 @@ def test_create_user_twice_is_an_error(db):
     call_command("create_user", "--email", "a@b.test", "--password", "long-enough-pw")
     with pytest.raises(CommandError, match="exists already"):
         call_command("create_user", "--email", "A@b.test", "--password", "long-enough-pw")
+
+
+def test_create_user_reads_the_password_from_standard_input(db):
+    call_command(
+        "create_user",
+        "--email",
+        "a@b.test",
+        "--password-stdin",
+        stdin=io.StringIO("from-stdin-pw\n"),
+    )
+    assert User.objects.get(email="a@b.test").check_password("from-stdin-pw")
+
+
+def test_create_user_asks_for_the_password_twice_in_a_terminal(db, monkeypatch):
+    answers = iter(["typed-at-prompt", "typed-at-prompt"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    call_command("create_user", "--email", "a@b.test", stdin=Terminal())
+    assert User.objects.get(email="a@b.test").check_password("typed-at-prompt")
+
+
+def test_create_user_refuses_two_different_passwords_at_the_prompt(db, monkeypatch):
+    answers = iter(["typed-at-prompt", "typo-at-prompt"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    with pytest.raises(CommandError, match="The two passwords differ"):
+        call_command("create_user", "--email", "a@b.test", stdin=Terminal())
+    assert not User.objects.exists()
+
+
+def test_create_user_without_a_password_or_a_terminal_says_how_to_give_one(db):
+    with pytest.raises(CommandError, match="--password-stdin"):
+        call_command("create_user", "--email", "a@b.test", stdin=io.StringIO(""))
+    assert not User.objects.exists()
+
+
+class Terminal(io.StringIO):
+    """Standard input as a terminal, where the command may prompt."""
+
+    def isatty(self):
+        return True

@@ -11,7 +11,11 @@ import httpx
 import pytest
 from django.http import StreamingHttpResponse
 from huggingface_hub import HfApi, constants, hf_hub_download, snapshot_download
-from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+from huggingface_hub.errors import (
+    HfHubHTTPError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
 from huggingface_hub.utils import _http as hf_http
 
 from models_app.api.services import token_create, token_revoke
@@ -40,6 +44,13 @@ def _quiet_client(monkeypatch):
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)
+
+
+@pytest.fixture(scope="module")
+def snapshot_files() -> dict[str, bytes]:
+    """FILES with a 50 MB shard in nested folders: random bytes, so a misplaced or missing
+    chunk anywhere changes the content."""
+    return {**FILES, "weights/shards/model-00001-of-00001.safetensors": os.urandom(50 * 10**6)}
 
 
 @pytest.fixture
@@ -77,8 +88,9 @@ def files_under(folder) -> dict[str, bytes]:
 
 
 def test_snapshot_download_fetches_every_byte_then_nothing(
-    live_server, owner, model, repo, tmp_path
+    live_server, owner, model, tmp_path, snapshot_files
 ):
+    repo = add_version(model, "v1", snapshot_files)
     secret = secret_of(owner)
     folder = snapshot_download(
         model.repo_id,
@@ -87,9 +99,9 @@ def test_snapshot_download_fetches_every_byte_then_nothing(
         cache_dir=tmp_path / "cache",
         **ONE_AT_A_TIME,
     )
-    assert files_under(folder) == FILES
+    assert files_under(folder) == snapshot_files
     assert os.path.basename(folder) == version_commit_id(repo)
-    assert counted_downloads(repo, len(FILES)) == len(FILES)
+    assert counted_downloads(repo, len(snapshot_files)) == len(snapshot_files)
     again = snapshot_download(
         model.repo_id,
         endpoint=live_server.url,
@@ -99,7 +111,7 @@ def test_snapshot_download_fetches_every_byte_then_nothing(
     )
     assert again == folder
     recounted = VersionFile.objects.filter(version=repo).values_list("download_count", flat=True)
-    assert sum(recounted) == len(FILES)
+    assert sum(recounted) == len(snapshot_files)
 
 
 def test_hf_hub_download_with_a_revision_name(live_server, owner, model, repo, tmp_path):
@@ -112,6 +124,54 @@ def test_hf_hub_download_with_a_revision_name(live_server, owner, model, repo, t
         cache_dir=tmp_path,
     )
     assert Path(path).read_bytes() == b'{"model_type": "old"}'
+
+
+@pytest.fixture
+def raw_paths(monkeypatch):
+    """The live server hands the app the request's raw path as gunicorn does (RAW_URI): a
+    revision's `/` arrives as %2F, which the decoded path no longer tells from a folder's."""
+    from django.core.servers import basehttp
+
+    decoded_only = basehttp.WSGIRequestHandler.get_environ
+
+    def get_environ(handler):
+        environ = decoded_only(handler)
+        environ["RAW_URI"] = handler.path
+        return environ
+
+    monkeypatch.setattr(basehttp.WSGIRequestHandler, "get_environ", get_environ)
+
+
+@pytest.mark.usefixtures("raw_paths")
+def test_a_revision_with_a_slash_is_revision_not_found(live_server, owner, model, tmp_path):
+    # Version names hold no "/" (versions/rules.py), so "release/1.0" names no version, even
+    # where the version "release" has a folder "1.0".
+    add_version(model, "release", {"1.0/config.json": b"{}"})
+    secret = secret_of(owner)
+    api = HfApi(endpoint=live_server.url, token=secret)
+    with pytest.raises(RevisionNotFoundError):
+        hf_hub_download(
+            model.repo_id,
+            "config.json",
+            revision="release/1.0",
+            endpoint=live_server.url,
+            token=secret,
+            cache_dir=tmp_path,
+        )
+    with pytest.raises(RevisionNotFoundError):
+        api.model_info(model.repo_id, revision="release/1.0")
+    with pytest.raises(RevisionNotFoundError):
+        api.list_repo_files(model.repo_id, revision="release/1.0")
+    assert api.list_repo_files(model.repo_id, revision="release") == ["1.0/config.json"]
+    path = hf_hub_download(
+        model.repo_id,
+        "1.0/config.json",
+        revision="release",
+        endpoint=live_server.url,
+        token=secret,
+        cache_dir=tmp_path,
+    )
+    assert Path(path).read_bytes() == b"{}"
 
 
 def test_model_info_list_files_and_search(live_server, owner, model, repo):
@@ -296,7 +356,7 @@ def test_hf_download_on_the_command_line(live_server, owner, model, repo, tmp_pa
 @pytest.mark.usefixtures("s3")
 @pytest.mark.parametrize("presigned_seconds", [0, 60], ids=["streamed", "presigned"])
 def test_snapshot_download_from_s3(
-    settings, live_server, owner, model, tmp_path, monkeypatch, presigned_seconds
+    settings, live_server, owner, model, tmp_path, monkeypatch, presigned_seconds, snapshot_files
 ):
     settings.S3_PRESIGNED_SECONDS = presigned_seconds
     real_redirect = downloads.presigned_redirect
@@ -309,7 +369,7 @@ def test_snapshot_download_from_s3(
         return response
 
     monkeypatch.setattr(downloads, "presigned_redirect", spied_redirect)
-    version = add_version(model, "v1", FILES)
+    version = add_version(model, "v1", snapshot_files)
     folder = snapshot_download(
         model.repo_id,
         endpoint=live_server.url,
@@ -317,7 +377,7 @@ def test_snapshot_download_from_s3(
         cache_dir=tmp_path,
         **ONE_AT_A_TIME,
     )
-    assert files_under(folder) == FILES
-    assert counted_downloads(version, len(FILES)) == len(FILES)
+    assert files_under(folder) == snapshot_files
+    assert counted_downloads(version, len(snapshot_files)) == len(snapshot_files)
     # Presigned: every GET was sent to the bucket; streamed: none was.
-    assert redirects == [bool(presigned_seconds)] * len(FILES)
+    assert redirects == [bool(presigned_seconds)] * len(snapshot_files)

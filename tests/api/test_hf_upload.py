@@ -2,6 +2,8 @@
 
 import hashlib
 import os
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -13,7 +15,6 @@ from models_app.api.services import token_create
 from models_app.catalog.models import AIModel
 from models_app.versions import blobs
 from models_app.versions.models import StagedObject
-from tests.versions.conftest import moto_server, s3  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -191,17 +192,50 @@ def test_hf_upload_through_the_command_line(live_server, owner, tmp_path):
     ]
 
 
-def test_upload_folder_with_s3_storage_the_hub_taking_the_put(live_server, owner, s3, tmp_path):  # noqa: F811
-    # Presigned multipart URLs straight to the bucket are not offered yet: the hub takes the
-    # PUT and streams it to the bucket, verified as with local storage.
+def test_create_branch_holds_a_copy_of_the_newest_versions_files(live_server, owner, tmp_path):
+    from django.core.management import call_command
+    from huggingface_hub import hf_hub_download
+
+    from models_app.versions.services import version_delete
+
+    from .test_hf_client_download import counted_downloads
+
     api = api_for(live_server, owner)
-    api.create_repo("acme/on-s3")
-    folder = tmp_path / "run"
-    folder.mkdir()
-    (folder / "model.safetensors").write_bytes(WEIGHTS)
-    (folder / "config.json").write_bytes(CONFIG)
-    api.upload_folder(folder_path=folder, repo_id="acme/on-s3")
-    version = AIModel.objects.get(repo_name="on-s3").versions.get()
-    weights = version.files.get(path="model.safetensors")
-    assert stored_bytes(weights) == WEIGHTS
-    assert sorted(s3.keys()) == sorted(version.files.values_list("storage_key", flat=True))
+    api.create_repo("acme/branched")
+    api.upload_file(path_or_fileobj=CONFIG, path_in_repo="config.json", repo_id="acme/branched")
+    api.upload_file(path_or_fileobj=WEIGHTS, path_in_repo="w/model.bin", repo_id="acme/branched")
+    api.create_branch("acme/branched", branch="exp-2")
+    api.create_branch("acme/branched", branch="from-v1", revision="v1")
+
+    model = AIModel.objects.get(repo_name="branched")
+    v2, branch, from_v1 = (model.versions.get(name=n) for n in ("v2", "exp-2", "from-v1"))
+    listing = ("path", "sha256", "size_bytes")
+    assert list(branch.files.values_list(*listing)) == list(v2.files.values_list(*listing))
+    assert list(from_v1.files.values_list("path", flat=True)) == ["config.json"]
+    path = hf_hub_download(
+        "acme/branched",
+        "w/model.bin",
+        revision="exp-2",
+        endpoint=live_server.url,
+        token=api.token,
+        cache_dir=tmp_path,
+    )
+    assert Path(path).read_bytes() == WEIGHTS
+    counted_downloads(branch, 1)  # the live server's write, before this thread's below
+    # Each version owns its objects: deleting the branch leaves v2 whole.
+    assert not set(branch.files.values_list("storage_key", flat=True)) & set(
+        v2.files.values_list("storage_key", flat=True)
+    )
+    version_delete(branch, by=owner)
+    assert stored_bytes(v2.files.get(path="w/model.bin")) == WEIGHTS
+    report = StringIO()
+    call_command("check_storage", stdout=report)
+    assert "0 missing, 0 orphans" in report.getvalue()
+
+    with pytest.raises(HfHubHTTPError) as taken:
+        api.create_branch("acme/branched", branch="from-v1")
+    assert taken.value.response.status_code == 409
+    with pytest.raises(HfHubHTTPError) as slash:
+        api.create_branch("acme/branched", branch="release/1.0")
+    assert slash.value.response.status_code == 400
+    assert "not a valid identifier" in slash.value.response.json()["error"]

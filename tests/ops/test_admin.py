@@ -9,7 +9,7 @@ from models_app.audit.models import AuditAction, AuditEvent
 from models_app.catalog import services as catalog_services
 from models_app.catalog.models import AIModel
 from models_app.sharing.models import Role, Share
-from tests.factories import AIModelFactory, ShareFactory, UserFactory
+from tests.factories import AIModelFactory, ShareFactory, TagFactory, UserFactory
 
 from .conftest import admin_data
 
@@ -252,3 +252,15 @@ def test_a_tag_added_in_the_admin_follows_the_tag_rules(root):
     assert response.status_code == 200
     assert "(found U+202E)" in response.content.decode()
     assert not Tag.objects.exists()
+
+
+def test_a_tag_that_differs_only_by_case_is_refused_next_to_the_name(root):
+    from models_app.tags.models import Tag
+
+    TagFactory(category="framework", name="PyTorch")
+    response = root.post(
+        reverse("admin:tags_tag_add"), {"category": "framework", "name": "pytorch"}
+    )
+    assert response.status_code == 200
+    assert "already exists in this category" in response.content.decode()
+    assert Tag.objects.filter(category="framework").count() == 1

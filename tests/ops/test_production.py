@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 import subprocess
 import sys
 import time
@@ -119,10 +120,18 @@ def test_with_postgresql_and_s3_nothing_is_written_to_the_data_dir(
         "MODELHUB_S3_BUCKET": moto_s3["bucket"],
         "MODELHUB_S3_ENDPOINT_URL": moto_s3["endpoint"],
     }
+    result = run_manage(env, "check", "--deploy")
+    assert result.returncode == 0, result.stderr
+    assert not Path(env["MODELHUB_DATA_DIR"]).exists()
+
+
+def test_a_local_install_keeps_its_secret_key_in_the_data_dir(production_env):
+    env = {k: v for k, v in production_env.items() if k != "DJANGO_SECRET_KEY"}
+    env["MODELHUB_HTTPS"] = "0"
     result = run_manage(env, "check")
     assert result.returncode == 0, result.stderr
     data_dir = Path(env["MODELHUB_DATA_DIR"])
-    assert not data_dir.exists() or not any(data_dir.iterdir())
+    assert [p.name for p in data_dir.iterdir()] == ["secret_key"]
 
 
 @pytest.mark.s3
@@ -161,3 +170,31 @@ def test_an_smtp_url_configures_outgoing_mail(production_env):
         "mailer",
         "True",
     ]
+
+
+def test_a_service_user_runs_the_checks_from_a_checkout_it_cannot_write(production_env, tmp_path):
+    """The guide's layout: the code root-owned and read-only, the service user owning no
+    folder of it. The data dir's parent is unwritable, so making the dir would fail."""
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    env = {
+        **production_env,
+        "MODELHUB_DATA_DIR": str(readonly / "data"),
+        "DATABASE_URL": "postgres://modelhub@db.internal:5432/modelhub",
+        "MODELHUB_S3_BUCKET": "modelhub-artifacts",
+        "HOME": str(readonly),
+    }
+    # Root writes anywhere: drop to an unprivileged user (`nobody`) as systemd's User= does.
+    as_service_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    result = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [*(as_service_user if os.geteuid() == 0 else []), sys.executable, "manage.py"]
+        + ["check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (readonly / "data").exists()

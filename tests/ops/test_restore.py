@@ -172,8 +172,8 @@ def test_the_guide_restores_in_the_tested_order():
         "dropdb --force",
         "createdb --owner modelhub",
         "pg_restore --no-owner --role=modelhub",
-        "manage.py migrate",
-        "manage.py check_storage",
+        "modelhub_manage migrate",
+        "modelhub_manage check_storage",
         "systemctl start modelhub",
     ]
     positions = [section.index(step) for step in steps]

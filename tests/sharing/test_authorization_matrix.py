@@ -366,6 +366,11 @@ ROUTES = {
         any_method="PUT only, authorized by the signed ticket in its URL (the client PUTs "
         "without its token, as to S3): tests/api/test_hf_upload.py",
     ),
+    "api:lfs_verify": Route(
+        kwargs=lambda s: {"ticket": "forged"},
+        any_method="POST only, authorized by the signed ticket in its URL (the client sends "
+        "the completion of its S3 parts without its token): tests/api/test_hf_upload_s3.py",
+    ),
     # The Hugging Face client's read routes (models_app/api/hub_read.py).
     "api:hub_models": Route(get=TOKEN, kwargs=no_kwargs, head=True),
     "api:hub_model": Route(get=TOKEN, kwargs=repo_id, head=True),

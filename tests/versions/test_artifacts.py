@@ -88,3 +88,13 @@ def test_local_storage_does_not_load_boto3(tmp_path):
         check=True,
     )
     assert done.stdout.split() == ["LocalArtifacts", "False"]
+
+
+def test_a_copy_is_an_object_of_its_own(backend):
+    store("artifacts/m/source")
+    blobs.artifacts().copy("artifacts/m/source", "artifacts/m/copy")
+    assert read("artifacts/m/copy") == DATA
+    blobs.artifacts().delete_quietly("artifacts/m/source")
+    assert read("artifacts/m/copy") == DATA
+    assert backend.keys() == ["artifacts/m/copy"]
+    assert blobs.artifacts().size_of("artifacts/m/copy") == len(DATA)

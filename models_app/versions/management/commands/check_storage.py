@@ -31,7 +31,9 @@ class Command(BaseCommand):
         "and staged objects never committed are deleted, and sizes recomputed; the records of "
         "missing objects are kept (a restore of the bucket may bring them back) unless "
         "--delete-missing-rows is given too (each noted in the audit log). --create-bucket "
-        "creates the configured S3 bucket if it does not exist yet."
+        "creates the configured S3 bucket if it does not exist yet. With S3, multipart uploads "
+        "never completed (the Hugging Face client's direct uploads) are listed, and aborted "
+        "by --repair once older than --grace-hours."
     )
 
     def add_arguments(self, parser):
@@ -70,6 +72,7 @@ class Command(BaseCommand):
         if repair:
             self._repair(store, findings, delete_missing_rows=delete_missing_rows)
         self._summarise(findings, repair=repair, delete_missing_rows=delete_missing_rows)
+        self._stale_multipart_uploads(repair, grace_hours)
         if findings.missing and not (repair and delete_missing_rows):
             raise CommandError(
                 f"{len(findings.missing)} files have no object in storage.", returncode=1
@@ -150,3 +153,13 @@ class Command(BaseCommand):
             )
         elif orphans and not repair:
             self.stdout.write("Run with --repair to fix.")
+
+    def _stale_multipart_uploads(self, repair, grace_hours):
+        # Direct uploads to S3 (the Hugging Face client's parts) that were never completed:
+        # the bucket keeps their parts, unlisted and billed, until they are aborted.
+        stale = staging.stale_multipart_uploads(grace_hours)
+        for key, upload_id in stale:
+            self.stdout.write(f"unfinished upload: {key} ({upload_id})")
+        if stale and repair:
+            staging.multipart_uploads_abort(stale)
+            self.stdout.write(f"{len(stale)} unfinished uploads aborted.")
