@@ -5,8 +5,11 @@
 
 Local storage: download of one big file vs nginx (sendfile on) serving the same file;
 upload (raw body, the browser's way) vs bench/wsgi_upload_ref.py under the same gunicorn;
-zip of a version of --zip-files files. Each phase gets a fresh gunicorn worker, whose peak
-RSS (VmHWM) is reported. --s3 repeats upload/download/zip against a moto server.
+zip of a version of --zip-files files; a multipart upload (`curl -F`, as a script sends it) of
+--multipart-mib, with the bytes the worker wrote to files (/proc/<pid>/io write_bytes: the
+stored object with local storage, nothing else once parts stream to storage). Each phase gets a
+fresh gunicorn worker, whose peak RSS (VmHWM) is reported. --s3 repeats upload/download/zip and
+the multipart upload against a moto server.
 Everything runs on 127.0.0.1 in a temporary folder that is removed at the end.
 """
 
@@ -67,6 +70,15 @@ class Server:
                 if line.startswith("VmHWM:"):
                     peaks.append(int(line.split()[1]) / 1024)
         return max(peaks)
+
+    def written_mib(self) -> float:
+        """Bytes the workers wrote to files so far (page cache included, sockets not)."""
+        total = 0
+        for pid in self.worker_pids():
+            for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+                if line.startswith("write_bytes:"):
+                    total += int(line.split()[1])
+        return total / MIB
 
     def stop(self):
         if self.proc.poll() is None:
@@ -177,6 +189,31 @@ class Bench:
         }
         return post_file(port, f"/models/{seed['ref']}/versions/{version}/upload/", source, headers)
 
+    def multipart_phase(self, label, env, seed, source: Path):
+        """One multipart upload of `source` through a fresh worker: speed, peak RSS, and what
+        the worker wrote to disk meanwhile (the temporary folder included)."""
+        port = free_port()
+        spill = self.work / f"spill-{port}"
+        spill.mkdir()
+        server = gunicorn(
+            "modelhub.wsgi:application", {**env, "MODELHUB_UPLOAD_TEMP_DIR": str(spill)}, port
+        )  # noqa: E501
+        try:
+            wait_for(f"http://127.0.0.1:{port}/healthz")
+            before = server.written_mib()
+            url = f"http://127.0.0.1:{port}/models/{seed['ref']}/versions/big/upload/"
+            nbytes, seconds = curl(
+                [*self.auth(seed), "-F", f"files=@{source}", "-F", f"paths=mp-{port}.bin", url]
+            )
+            self.results[label] = {
+                "GB/s": round(rate(nbytes, seconds), 3),
+                "peak_rss_mib": round(server.peak_rss_mib(), 1),
+                "written_mib": round(server.written_mib() - before, 1),
+            }
+        finally:
+            server.stop()
+        print(label, self.results[label], flush=True)
+
     def phase(self, label, env, port, action, runs):
         server = gunicorn("modelhub.wsgi:application", env, port)
         try:
@@ -226,6 +263,13 @@ class Bench:
         phases = self.args.phases
         if "upload" in phases:
             self.upload_phase(env, seed, big, port, ref_port)
+        if "multipart" in phases:
+            part = self.work / "multipart.bin"
+            make_file(part, self.args.multipart_mib * MIB)
+            self.multipart_phase(
+                f"multipart upload hub (local, {self.args.multipart_mib} MiB)", env, seed, part
+            )
+            part.unlink()
         if "download" in phases:
             if "upload" not in phases:
                 server = gunicorn("modelhub.wsgi:application", env, port)
@@ -342,6 +386,14 @@ http {{
             size = self.args.s3_size_mib * MIB
             big = self.work / "s3-big.bin"
             make_file(big, size)
+            part = self.work / "s3-multipart.bin"
+            make_file(part, self.args.multipart_mib * MIB)
+            self.multipart_phase(
+                f"multipart upload hub (S3 moto, {self.args.multipart_mib} MiB)", env, seed, part
+            )
+            part.unlink()
+            if self.args.multipart_only:
+                return
             port = free_port()
             self.phase(
                 f"upload hub (S3 moto, {self.args.s3_size_mib} MiB)", env, port,
@@ -370,9 +422,15 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--s3", action="store_true", help="Also measure against moto.")
     parser.add_argument(
-        "--phases", default="upload,download,zip", help="Local phases to run (comma list)."
+        "--phases",
+        default="upload,multipart,download,zip",
+        help="Local phases to run (comma list).",
     )
     parser.add_argument("--s3-size-mib", type=int, default=256)
+    parser.add_argument("--multipart-mib", type=int, default=200)
+    parser.add_argument(
+        "--multipart-only", action="store_true", help="With --s3: only its multipart upload."
+    )
     args = parser.parse_args()
     args.phases = set(args.phases.split(","))
     work = Path(tempfile.mkdtemp(prefix="modelhub-bench-"))

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "models_app.retention",
     "models_app.accounts",
     "models_app.tags",
     "models_app.allowlist",
@@ -221,6 +222,12 @@ MAX_AVATAR_BYTES = env.int("MODELHUB_MAX_AVATAR_BYTES", default=5 * 1024**2)
 MAX_AVATAR_SIDE = 4096
 AVATAR_THUMBNAIL_SIZE = 256
 MAX_ALLOWLIST_ENTRIES = 10
+# Objects of deleted models, versions and files are kept this long (`purge_deleted` removes
+# them afterwards), so restoring a database backup younger than that brings every file back.
+# 0 removes them as soon as the delete commits.
+DELETED_RETENTION_DAYS = env.int("MODELHUB_DELETED_RETENTION_DAYS", default=7)
+if DELETED_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("MODELHUB_DELETED_RETENTION_DAYS must not be negative.")
 # Request bodies beyond this spill to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2

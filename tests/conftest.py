@@ -115,3 +115,9 @@ def client_for(db):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def delete_at_once(settings):
+    """MODELHUB_DELETED_RETENTION_DAYS=0: a delete removes its objects once it commits."""
+    settings.DELETED_RETENTION_DAYS = 0

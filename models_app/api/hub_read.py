@@ -343,9 +343,14 @@ def resolve_view(request, namespace, name, rest):
         raise HubError(
             404, _("No such file in this revision: %(path)s") % {"path": path}, "EntryNotFound"
         )
-    response = downloads.presigned_redirect(
-        request, file, model.ip_allowlist
-    ) or downloads.file_response(request, file)
+    try:
+        response = downloads.presigned_redirect(
+            request, file, model.ip_allowlist
+        ) or downloads.file_response(request, file)
+    except downloads.ContentUnavailable as exc:
+        status, message = downloads.unavailable_answer(exc)
+        error = HubError(status, message).response()
+        return downloads.unavailable_headers(error, status)
     if request.method == "HEAD":
         response.hands_out_content = False  # headers only, no content to guard
     response["X-Repo-Commit"] = version_commit_id(version)

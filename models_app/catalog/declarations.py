@@ -5,6 +5,7 @@ until the app that makes one real declares the same key."""
 from django.utils.translation import gettext_lazy as _
 
 from models_app.access.roles import Action
+from models_app.retention.references import register_reference_check
 
 from .links import model_url
 from .modelpage import (
@@ -15,6 +16,7 @@ from .modelpage import (
     register_operation,
     register_tab,
 )
+from .models import AIModel
 
 NOT_YET = {
     "playground": _("The playground is not available yet."),
@@ -24,7 +26,12 @@ NOT_YET = {
 }
 
 
+def _referenced_avatars(keys: list[str]) -> set[str]:
+    return set(AIModel.objects.filter(avatar__in=keys).values_list("avatar", flat=True))
+
+
 def declare() -> None:
+    register_reference_check(_referenced_avatars)
     register_tab(Tab("card", _("Model card"), "catalog:detail", order=10))
 
     register_operation(

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from models_app.access import grants
+from models_app.retention.services import purge_later
 from models_app.tags.models import TagCategory
 from models_app.tags.parsing import clean_tag_names
 from models_app.tags.services import tags_get_or_create
@@ -244,22 +245,11 @@ def model_storage_keys(model: AIModel) -> list[str]:
     return keys
 
 
-def _delete_objects(keys: list[str]):
-    for key in keys:
-        try:
-            default_storage.delete(key)
-        except Exception:
-            logger.exception(
-                "Could not delete storage object %s of a deleted model; "
-                "`check_storage --repair` will remove it.",
-                key,
-            )
-
-
 def model_delete(model: AIModel, *, by=None) -> None:
     """Deletes the model with its versions, files, shares, invitations and views in one
-    transaction (S-62); the storage objects go once it has committed, so a rolled-back
-    delete never loses a file. A storage failure is logged, never raised."""
+    transaction (S-62). Its storage objects are kept for the retention period (a restored
+    backup finds them) and purged afterwards (`retention.services`), or removed once the
+    delete has committed when the period is 0, so a rolled-back delete never loses a file."""
     with transaction.atomic():
         # The row lock makes an upload committing meanwhile either finish first (its key is
         # then read here) or fail on the vanished model, so no object is left orphaned.
@@ -268,7 +258,7 @@ def model_delete(model: AIModel, *, by=None) -> None:
         _announce(by, model, ModelChange.DELETED)
         keys = model_storage_keys(model)
         model.delete()
-        transaction.on_commit(lambda: _delete_objects(keys))
+        purge_later(keys)
 
 
 def model_record_view(model: AIModel, user) -> bool:

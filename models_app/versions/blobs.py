@@ -38,6 +38,19 @@ class Truncated(Exception):
     """The stream ended before the announced Content-Length (the client went away)."""
 
 
+class ObjectMissing(Exception):
+    """A row names an object that the storage does not hold (lost, or a restored database
+    names an object purged since)."""
+
+
+class StorageUnavailable(Exception):
+    """The storage did not answer."""
+
+
+class NoBucket(Exception):
+    """There is no bucket to create: the storage is local files."""
+
+
 def new_key(model) -> str:
     return f"{PREFIX}{model.uuid}/{uuid.uuid4()}"
 
@@ -107,13 +120,6 @@ class Artifacts:
             raise Truncated
         self._refuse_renamed(key, saved)
 
-    def move_upload(self, key: str, uploaded) -> None:
-        """Stores an upload that already sits in a temporary file (moved when storage
-        allows)."""
-        # The client's Content-Type would become the S3 object's; artifacts are opaque bytes.
-        uploaded.content_type = STORED_CONTENT_TYPE
-        self._refuse_renamed(key, self.storage.save(key, uploaded))
-
     def _refuse_renamed(self, key: str, saved: str) -> None:
         # The caller records `key`: an object saved under another name would be an orphan.
         if saved != key:
@@ -130,9 +136,38 @@ class Artifacts:
     def modified_at(self, key: str) -> datetime:
         return self.storage.get_modified_time(key)
 
-    def upload_temp_dir(self) -> str | None:
-        """Where multipart uploads are received before they are stored."""
+    def missing(self, keys) -> list[str]:
+        """Those of `keys` that have no object, found by listing each folder once (a version's
+        objects share their model's folder), not by asking for every object."""
+        keys = list(keys)
+        folders = {key.rpartition("/")[0] for key in keys}
+        present: set[str] = set()
+        try:
+            for folder in folders:
+                present.update(self._keys_under(folder))
+        except Exception as exc:
+            raise StorageUnavailable from exc
+        return [key for key in keys if key not in present]
+
+    def _keys_under(self, folder: str):
         raise NotImplementedError
+
+    def check_exists(self, key: str) -> None:
+        """Raises ObjectMissing or StorageUnavailable unless the object is there."""
+        try:
+            present = self.storage.exists(key)
+        except Exception as exc:
+            raise StorageUnavailable(key) from exc
+        if not present:
+            raise ObjectMissing(key)
+
+    def open_chunks(self, key: str, start: int = 0, length: int | None = None):
+        """Like `chunks`, but the object is opened now: ObjectMissing or StorageUnavailable
+        are raised here, before a response has sent anything."""
+        raise NotImplementedError
+
+    def create_bucket(self) -> bool:
+        raise NoBucket("The storage is local files (MODELHUB_S3_BUCKET is unset): no bucket.")
 
     def copy(self, source_key: str, key: str) -> None:
         """A new object `key` with the bytes of `source_key`, made inside the storage (no
@@ -162,12 +197,6 @@ class LocalArtifacts(Artifacts):
 
     has_local_files = True
 
-    def upload_temp_dir(self) -> str:
-        # On the media file system, so storing the upload is a rename.
-        folder = Path(self.storage.path(".incoming"))
-        folder.mkdir(mode=settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS, parents=True, exist_ok=True)
-        return str(folder)
-
     def copy(self, source_key: str, key: str) -> None:
         target = Path(self.storage.path(key))
         target.parent.mkdir(
@@ -192,8 +221,25 @@ class LocalArtifacts(Artifacts):
             pending.extend(f"{folder}/{name}" for name in dirs)
         return sorted(keys)
 
+    def _keys_under(self, folder: str):
+        if not self.storage.exists(folder):
+            return []
+        return [f"{folder}/{name}" for name in self.storage.listdir(folder)[1]]
+
+    def open_local(self, key: str):
+        try:
+            return self.storage.open(key, "rb")
+        except FileNotFoundError as exc:
+            raise ObjectMissing(key) from exc
+
+    def open_chunks(self, key: str, start: int = 0, length: int | None = None):
+        return self._read(self.open_local(key), start, length)
+
     def chunks(self, key: str, start: int = 0, length: int | None = None):
-        with self.storage.open(key, "rb") as handle:
+        yield from self._read(self.open_local(key), start, length)
+
+    def _read(self, handle, start, length):
+        with handle:
             handle.seek(start)
             remaining = length
             while remaining is None or remaining > 0:
@@ -204,18 +250,12 @@ class LocalArtifacts(Artifacts):
                     remaining -= len(data)
                 yield data
 
-    def open_local(self, key: str):
-        return self.storage.open(key, "rb")
-
 
 class S3Artifacts(Artifacts):
     """Objects in an S3-compatible bucket (django-storages' S3Storage), reached through its
     public `bucket`, `location` and `url`."""
 
     can_presign = True
-
-    def upload_temp_dir(self) -> str | None:
-        return settings.FILE_UPLOAD_TEMP_DIR
 
     def _object_key(self, key: str) -> str:
         # The storage keeps its objects below `location` ("" for the bucket's root).
@@ -226,16 +266,66 @@ class S3Artifacts(Artifacts):
         listing = self.storage.bucket.objects.filter(Prefix=self._object_key(PREFIX))
         return [summary.key[len(root) :] for summary in listing]
 
-    def chunks(self, key: str, start: int = 0, length: int | None = None):
+    @property
+    def bucket_name(self) -> str:
+        return self.storage.bucket_name
+
+    def _keys_under(self, folder: str):
+        root = self._object_key("")
+        listing = self.storage.bucket.objects.filter(Prefix=self._object_key(folder) + "/")
+        return [summary.key[len(root) :] for summary in listing]
+
+    def open_chunks(self, key: str, start: int = 0, length: int | None = None):
+        from botocore.exceptions import BotoCoreError, ClientError
+
         params = {}
         if start or length is not None:
             end = "" if length is None else str(start + length - 1)
             params["Range"] = f"bytes={start}-{end}"
-        body = self.storage.bucket.Object(self._object_key(key)).get(**params)["Body"]
+        try:
+            body = self.storage.bucket.Object(self._object_key(key)).get(**params)["Body"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise ObjectMissing(key) from exc
+            raise StorageUnavailable(key) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(key) from exc
+        return self._iterate(body)
+
+    def _iterate(self, body):
         try:
             yield from body.iter_chunks(CHUNK_SIZE)
         finally:
             body.close()
+
+    def chunks(self, key: str, start: int = 0, length: int | None = None):
+        yield from self.open_chunks(key, start, length)
+
+    def create_bucket(self) -> bool:
+        """Creates the bucket unless it exists; True when it was created. AWS wants the region
+        as a location constraint except for us-east-1; other S3 stores accept it too."""
+        from botocore.exceptions import ClientError
+
+        client = self.storage.connection.meta.client
+        name = self.storage.bucket_name
+        try:
+            client.head_bucket(Bucket=name)
+            return False
+        except ClientError as exc:
+            if exc.response["ResponseMetadata"]["HTTPStatusCode"] != 404:
+                raise
+        region = client.meta.region_name
+        config = {}
+        if region and region != "us-east-1":
+            config["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        try:
+            client.create_bucket(Bucket=name, **config)
+        except ClientError as exc:
+            # Created by someone else meanwhile (another server running the same command).
+            if exc.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
+                raise
+            return False
+        return True
 
     @property
     def _client(self):
@@ -343,10 +433,6 @@ def artifacts() -> Artifacts:
 
 def write_stream(key: str, reader: HashingReader) -> None:
     artifacts().write_stream(key, reader)
-
-
-def move_local_file(key: str, uploaded) -> None:
-    artifacts().move_upload(key, uploaded)
 
 
 def delete_quietly(key: str) -> None:

@@ -1,6 +1,7 @@
 """What versions adds to the catalog: its tab and operation buttons on a model's page, the
 "Use this model" commands and the README on the Model card tab, its facts on the card, the
-list's status filter, and its files among what a model's delete removes."""
+list's status filter, its files among what a model's delete removes, and the keys its
+rows name (a purge keeps those)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,11 +21,12 @@ from models_app.catalog.modelpage import (
     register_tab,
 )
 from models_app.catalog.services import register_storage_keys
+from models_app.retention.references import register_reference_check
 
 from . import facts
 from .list_filters import status_filter
 from .readme import readme_section
-from .services import downloadable_version, model_storage_keys
+from .services import downloadable_version, model_storage_keys, referenced_keys
 from .usage import usage_section
 
 
@@ -100,3 +102,4 @@ def declare() -> None:
     register_card_fact("latest_version_name", facts.latest_version_name)
     register_list_filter("status", status_filter())
     register_storage_keys(model_storage_keys)
+    register_reference_check(referenced_keys)

@@ -2,8 +2,14 @@
 
 Counting: a download is counted once its last byte has been handed to the server, never for
 HEAD, refused or broken-off requests.
+
+Every object a response needs is opened (one file) or listed (a zip) before the response is
+returned: a missing object (blobs.ObjectMissing) or a storage that does not answer
+(blobs.StorageUnavailable) is raised to the view, which answers `unavailable_answer`, never a
+500 or a 200 cut short.
 """
 
+import logging
 import re
 from functools import partial
 
@@ -11,6 +17,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from zipstream import ZIP_STORED, ZipStream
 
 from models_app.hidden_characters import without_hidden_characters
@@ -19,6 +26,10 @@ from . import blobs
 from .models import ModelVersion, VersionFile
 from .paths import file_name
 from .services import file_count_download, version_count_download
+
+logger = logging.getLogger("modelhub.versions")
+
+ContentUnavailable = (blobs.ObjectMissing, blobs.StorageUnavailable)
 
 # 19 digits cover any file size; longer numbers are no valid range of a file we hold.
 _RANGE = re.compile(r"^bytes=(\d{0,19})-(\d{0,19})$")
@@ -76,6 +87,7 @@ def presigned_redirect(request, file: VersionFile, allowlist: str):
     store = blobs.artifacts()
     if allowlist or not seconds or request.method != "GET" or not store.can_presign:
         return None
+    store.check_exists(file.storage_key)
     disposition = content_disposition_header(True, file_name(file.path))
     response = HttpResponseRedirect(store.presigned_url(file.storage_key, disposition, seconds))
     file_count_download(file.pk)
@@ -100,6 +112,7 @@ def file_response(request, file: VersionFile):
     content_type = file.content_type or "application/octet-stream"
     store = blobs.artifacts()
     if request.method == "HEAD":
+        store.check_exists(file.storage_key)
         response = HttpResponse(content_type=content_type)
     elif store.has_local_files:
         handle = store.open_local(file.storage_key)
@@ -110,7 +123,7 @@ def file_response(request, file: VersionFile):
     else:
         response = StreamingHttpResponse(
             _count_when_complete(
-                store.chunks(file.storage_key, start, length if byte_range else None),
+                store.open_chunks(file.storage_key, start, length if byte_range else None),
                 on_complete,
             ),
             content_type=content_type,
@@ -148,6 +161,10 @@ def _lazy(key: str):
 
 
 def zip_response(request, version: ModelVersion):
+    keys = list(version.files.values_list("storage_key", flat=True))
+    missing = blobs.artifacts().missing(keys)
+    if missing:
+        raise blobs.ObjectMissing(*missing)
     stream = zip_stream(version)
     if request.method == "HEAD":
         response = HttpResponse(content_type="application/zip")
@@ -159,3 +176,25 @@ def zip_response(request, version: ModelVersion):
     response["Content-Length"] = str(len(stream))
     response["Content-Disposition"] = content_disposition_header(True, zip_name(version))
     return _content(response)
+
+
+def unavailable_answer(exc: Exception) -> tuple[int, str]:
+    """The status and message for content that cannot be sent: 410 when an object is missing
+    from the storage, 503 when the storage does not answer. Logged as an error: the first is
+    for an administrator to restore (check_storage lists every such file)."""
+    if isinstance(exc, blobs.ObjectMissing):
+        logger.error("stored object missing: %s", ", ".join(map(str, exc.args)))
+        return 410, _(
+            "The stored content of this file is missing from the storage, so it cannot be "
+            "downloaded. An administrator can restore it from a backup."
+        )
+    logger.error("storage did not answer a download: %s", exc.__cause__ or exc)
+    return 503, _("The storage is not answering right now. Please try again in a few minutes.")
+
+
+def unavailable_headers(response, status: int):
+    # A 410 may be cached by default, but the content can come back with a restore.
+    patch_cache_control(response, no_store=True)
+    if status == 503:
+        response["Retry-After"] = "60"
+    return response

@@ -46,10 +46,17 @@ class StorageUnavailable(Exception):
     """The storage did not answer a read."""
 
 
+class ContentMissing(Exception):
+    """The storage does not hold the file's object (check_storage lists it as missing)."""
+
+
 def stored_bytes(file: VersionFile, start: int, length: int) -> bytes:
     """[start, start+length) of the file's object."""
     try:
         return blobs.read_range(file.storage_key, start, length)
+    except blobs.ObjectMissing as exc:
+        logger.error("stored object missing: %s (%s)", file.storage_key, file)
+        raise ContentMissing from exc
     except Exception as exc:
         logger.exception("could not read %s of %s", file.storage_key, file)
         raise StorageUnavailable from exc
@@ -112,7 +119,7 @@ def csv_rows(text: str, delimiter: str, cut: bool) -> tuple[list[list[str]], boo
 @dataclass
 class Preview:
     """How one file is shown: `kind` is one of "weights", "markdown", "json", "csv", "text",
-    "binary", "empty", "unavailable"."""
+    "binary", "empty", "unavailable", "missing"."""
 
     kind: str
     file: VersionFile
@@ -144,6 +151,8 @@ def file_preview(file: VersionFile, *, raw: bool = False) -> Preview:
         return _preview(file, raw)
     except StorageUnavailable:
         return Preview(kind="unavailable", file=file)
+    except ContentMissing:
+        return Preview(kind="missing", file=file)
 
 
 def _preview(file: VersionFile, raw: bool) -> Preview:

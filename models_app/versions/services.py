@@ -1,5 +1,6 @@
 """Writes of versions and files. Objects are stored before the transaction that records
-them and removed if it fails; objects replaced or deleted are removed after it commits."""
+them and removed if it fails; objects replaced or deleted are kept for the retention period
+and purged afterwards (`retention.services.purge_later`)."""
 
 import logging
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from models_app.access.caller import as_caller
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
 from models_app.catalog.models import AIModel
+from models_app.retention.services import purge_later
 from models_app.tags.parsing import clean_tag_names
 
 from . import blobs
@@ -37,8 +39,9 @@ class StorageFailed(Exception):
 class Incoming:
     """One file to store: its normalised path and where its bytes come from.
 
-    `source` is a HashingReader (streamed and hashed on the way to storage), an uploaded
-    file already hashed by HashingUploadHandler (`sha256` set) or a StoredCopy."""
+    `source` is a HashingReader (streamed and hashed on the way to storage), a part of a
+    multipart form already stored and hashed by StreamingUploadHandler (a `StoredUpload`: its
+    `key`, `size` and `sha256`) or a StoredCopy (copied inside the storage)."""
 
     path: str
     source: object
@@ -145,7 +148,7 @@ def version_update(
 
 
 def version_delete(version: ModelVersion, *, by=None) -> list[str]:
-    """Deletes the version and its rows; its objects go once the transaction commits."""
+    """Deletes the version and its rows; its objects are purged after the retention period."""
     with transaction.atomic():
         locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
         keys = list(locked.files.values_list("storage_key", flat=True))
@@ -155,22 +158,36 @@ def version_delete(version: ModelVersion, *, by=None) -> list[str]:
         audit_record(
             by, AuditAction.VERSION_DELETED, version.model, version=version.name, files=len(keys)
         )
-        transaction.on_commit(lambda: blobs.delete_many(keys))
+        purge_later(keys)
     return keys
 
 
-def _store(key: str, item: Incoming) -> None:
+def _store(item: Incoming, model: AIModel) -> str:
+    """Stores the item's bytes unless they are stored already; returns its object key."""
     source = item.source
-    if isinstance(source, StoredCopy):
-        blobs.copy(source.key, key)
+    if not isinstance(source, (blobs.HashingReader, StoredCopy)):
         item.size, item.sha256 = source.size, source.sha256
-    elif isinstance(source, blobs.HashingReader):
+        return source.key
+    key = blobs.new_key(model)
+    try:
+        if isinstance(source, StoredCopy):
+            blobs.copy(source.key, key)
+            item.size, item.sha256 = source.size, source.sha256
+            return key
         blobs.write_stream(key, source)
-        item.size = source.size
-        item.sha256 = source.sha256.hexdigest()
-    else:
-        blobs.move_local_file(key, source)
-        item.size = source.size
+    except BaseException:
+        blobs.delete_quietly(key)
+        raise
+    item.size = source.size
+    item.sha256 = source.sha256.hexdigest()
+    return key
+
+
+def _stored_already(items: list[Incoming]) -> list[str]:
+    """The objects a multipart upload stored while its request was read (now this write's)."""
+    return [
+        i.source.key for i in items if not isinstance(i.source, (blobs.HashingReader, StoredCopy))
+    ]
 
 
 def _refuse_conflicts(version: ModelVersion, paths: list[str]) -> None:
@@ -194,23 +211,27 @@ def files_store(version: ModelVersion, items: list[Incoming], *, by) -> list[Ver
     """Stores every item, then records them all in one transaction (replacing files with the
     same path). On any failure no row is written and every new object is removed. A path
     that would make a name both a file and a folder raises PathConflict (an InvalidPath)."""
-    _refuse_conflicts(version, [item.path for item in items])  # before any byte is stored
-    stored: list[str] = []
+    stored: list[str] = _stored_already(items)
+    try:
+        _refuse_conflicts(version, [item.path for item in items])  # before any byte is stored
+    except InvalidPath:
+        blobs.delete_many(stored)
+        raise
+    stored_now: list[str] = []
     try:
         for item in items:
-            key = blobs.new_key(version.model)
-            stored.append(key)
-            _store(key, item)
+            key = _store(item, version.model)
+            stored_now.append(key)
             item.parameter_count = stored_parameter_count(key, item.path, item.size)
         with transaction.atomic():
-            saved, replaced = _record(version, items, stored, as_caller(by))
-            transaction.on_commit(lambda: blobs.delete_many(replaced))
+            saved, replaced = _record(version, items, stored_now, as_caller(by))
+            purge_later(replaced)
     except (blobs.TooLarge, blobs.Truncated, InvalidPath):
-        blobs.delete_many(stored)
+        blobs.delete_many({*stored, *stored_now})
         raise
     except Exception as exc:
         logger.exception("upload into %s failed", version)
-        blobs.delete_many(stored)
+        blobs.delete_many({*stored, *stored_now})
         raise StorageFailed(
             _("The file could not be stored; nothing was saved. Please try again later.")
         ) from exc
@@ -274,7 +295,7 @@ def _fill_parameter_count(version: ModelVersion) -> None:
 def file_delete(file: VersionFile, *, by=None, storage_key: str | None = None) -> bool:
     """Deletes the file now at `file`'s path, re-read under the model and version locks (the
     order `_record` takes them), so an upload replacing it meanwhile is deleted whole; its
-    object goes once the transaction commits. With `storage_key`, only while the row still
+    object is purged after the retention period. With `storage_key`, only while the row still
     holds that object. False when there is nothing (left) to delete."""
     versions = ModelVersion.objects.filter(pk=file.version_id)
     model_id = versions.values_list("model_id", flat=True).first()
@@ -294,7 +315,7 @@ def file_delete(file: VersionFile, *, by=None, storage_key: str | None = None) -
         ModelVersion.objects.filter(pk=locked.pk).update(size_bytes=F("size_bytes") - size)
         _touch_model(locked.model_id, -size)
         _fill_parameter_count(locked)
-        transaction.on_commit(lambda: blobs.delete_quietly(key))
+        purge_later([key])
     return True
 
 
@@ -342,3 +363,10 @@ def model_storage_keys(model: AIModel) -> list[str]:
     files = VersionFile.objects.filter(version__model=model).values_list("storage_key", flat=True)
     staged = StagedObject.objects.filter(model=model).values_list("storage_key", flat=True)
     return [*files, *staged]
+
+
+def referenced_keys(keys: list[str]) -> set[str]:
+    """Those of `keys` that a file or a staged object names (the purge keeps them)."""
+    files = VersionFile.objects.filter(storage_key__in=keys).values_list("storage_key", flat=True)
+    staged = StagedObject.objects.filter(storage_key__in=keys)
+    return {*files, *staged.values_list("storage_key", flat=True)}

@@ -38,7 +38,7 @@ from .services import (
     version_delete,
     version_update,
 )
-from .uploadhandlers import HashingUploadHandler
+from .uploadhandlers import StreamingUploadHandler
 
 
 def _version(model, name) -> ModelVersion:
@@ -160,8 +160,12 @@ def version_upload_view(request, ref, name):
     version = _version(model, name)
     if request.content_type != "multipart/form-data":
         return _upload_raw(request, model, version)
-    request.upload_handlers = [HashingUploadHandler(request)]
-    return _upload_multipart(request, model, version)
+    handler = StreamingUploadHandler(request, model)
+    request.upload_handlers = [handler]
+    try:
+        return _upload_multipart(request, model, version, handler)
+    finally:
+        handler.discard_unclaimed()
 
 
 def _wants_json(request) -> bool:
@@ -219,7 +223,7 @@ def _too_large(path: str) -> str:
 
 
 @csrf_protect
-def _upload_multipart(request, model, version):
+def _upload_multipart(request, model, version, handler):
     files = request.FILES.getlist("files")
     raw_paths = request.POST.getlist("paths")
     if not files:
@@ -238,12 +242,17 @@ def _upload_multipart(request, model, version):
     except InvalidPath as exc:
         return _upload_error(request, model, version, str(exc), 400)
     for path, upload in zip(paths, files, strict=True):
-        if getattr(upload, "too_large", False):
+        if upload.too_large:
             return _upload_error(request, model, version, _too_large(path), 413)
+    if any(upload.failed for upload in files):
+        message = _("The file could not be stored; nothing was saved. Please try again later.")
+        return _upload_error(request, model, version, message, 503)
     items = [
-        Incoming(path=p, source=f, content_type=_guess_type(p), sha256=f.sha256)
+        Incoming(path=p, source=f, content_type=_guess_type(p))
         for p, f in zip(paths, files, strict=True)
     ]
+    # From here files_store records the objects or removes them.
+    handler.claimed = True
     return _store(request, model, version, items)
 
 
@@ -279,12 +288,27 @@ def file_download_view(request, ref, name, path, *, model):
     file = VersionFile.objects.filter(version=version, path=path).first()
     if file is None:
         raise Http404(_("No such file in this version."))
-    response = downloads.presigned_redirect(
-        request, file, model.ip_allowlist
-    ) or downloads.file_response(request, file)
+    try:
+        response = downloads.presigned_redirect(
+            request, file, model.ip_allowlist
+        ) or downloads.file_response(request, file)
+    except downloads.ContentUnavailable as exc:
+        return _unavailable(request, model, exc)
     if request.method == "GET" and response.status_code in (200, 206, 302):
         audit_record(request, AuditAction.DOWNLOADED, model, version=name, path=path)
     return response
+
+
+def _unavailable(request, model, exc):
+    """A file or zip whose content cannot be sent: a page, or JSON for a script."""
+    status, message = downloads.unavailable_answer(exc)
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"error": message}, status=status)
+    else:
+        response = _page(
+            request, model, "versions/content_unavailable.html", status=status, message=message
+        )
+    return downloads.unavailable_headers(response, status)
 
 
 @require_safe
@@ -304,7 +328,7 @@ def file_preview_view(request, ref, name, path, *, model):
         request,
         model,
         "versions/file_preview.html",
-        status=503 if preview is not None and preview.kind == "unavailable" else 200,
+        status={"unavailable": 503, "missing": 410}.get(getattr(preview, "kind", ""), 200),
         version=version,
         file=file,
         preview=preview,
@@ -332,7 +356,10 @@ def model_download_view(request, ref, *, model):
 
 
 def _zip(request, model, version):
-    response = downloads.zip_response(request, version)
+    try:
+        response = downloads.zip_response(request, version)
+    except downloads.ContentUnavailable as exc:
+        return _unavailable(request, model, exc)
     if request.method == "GET":
         audit_record(request, AuditAction.DOWNLOADED, model, version=version.name, zip=True)
     return response

@@ -111,6 +111,7 @@ def test_delete_is_audited(client_for, owner, model):
     assert (event.model_ref, event.model_title, event.actor) == (model.uuid, model.title, owner)
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_storage_objects_go_after_the_commit(
     model, add_version, django_capture_on_commit_callbacks
 ):
@@ -128,6 +129,7 @@ def test_storage_objects_go_after_the_commit(
     assert not any(default_storage.exists(k) for k in (first, second, "avatars/face.webp"))
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_a_storage_failure_is_logged_and_the_model_stays_deleted(
     model, add_version, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):

@@ -14,6 +14,7 @@ def test_admin_lists_versions_and_files(client_for, superuser, owner, version, p
     assert expected in response.content.decode()
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_admin_version_delete_removes_its_objects_and_size(
     backend, client_for, superuser, owner, version, django_capture_on_commit_callbacks
 ):
@@ -33,6 +34,7 @@ def test_admin_version_delete_removes_its_objects_and_size(
     assert AuditEvent.objects.filter(action="version_deleted").exists()
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_admin_file_delete_removes_its_object_and_size(
     backend, client_for, superuser, owner, version, django_capture_on_commit_callbacks
 ):

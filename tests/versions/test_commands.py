@@ -17,6 +17,15 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+def run_failing(*args) -> str:
+    """Runs a command that must exit with status 1; returns what it printed."""
+    out = StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command(*args, stdout=out, stderr=StringIO())
+    assert failure.value.returncode == 1
+    return out.getvalue()
+
+
 @pytest.fixture
 def folder(tmp_path):
     root = tmp_path / "export-me"
@@ -127,7 +136,7 @@ def test_check_storage_reports_missing_objects_and_orphans(backend, client_for, 
     lost = VersionFile.objects.get(path="lost.bin")
     default_storage.delete(lost.storage_key)
     default_storage.save(f"artifacts/{version.model.uuid}/orphan", ContentFile(b"x"))
-    output = run("check_storage")
+    output = run_failing("check_storage")
     assert "missing: pipeline-demo-0412 v1 lost.bin" in output
     assert f"orphan: artifacts/{version.model.uuid}/orphan" in output
     assert "1 missing, 1 orphans" in output
@@ -143,7 +152,7 @@ def test_check_storage_repair_fixes_both(
     default_storage.delete(VersionFile.objects.get(path="lost.bin").storage_key)
     default_storage.save(f"artifacts/{version.model.uuid}/orphan", ContentFile(b"x"))
     with django_capture_on_commit_callbacks(execute=True):
-        run("check_storage", "--repair", "--grace-hours", "0")
+        run("check_storage", "--repair", "--delete-missing-rows", "--grace-hours", "0")
     assert list(VersionFile.objects.values_list("path", flat=True)) == ["kept.bin"]
     assert backend.keys() == [VersionFile.objects.get().storage_key]
     assert ModelVersion.objects.get().size_bytes == 1

@@ -59,9 +59,10 @@ def reupload_around_delete(
     """The re-upload stored its object, then the delete committed, then the upload recorded."""
     original = services._store
 
-    def store_then_delete(key, item):
-        original(key, item)
+    def store_then_delete(item, model):
+        key = original(item, model)
         file_delete(stale)
+        return key
 
     monkeypatch.setattr(services, "_store", store_then_delete)
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,6 +76,7 @@ def test_delete_after_a_reupload_deletes_the_new_row(delete_after_reupload):
     assert not VersionFile.objects.exists()
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_delete_after_a_reupload_leaves_no_object(delete_after_reupload, backend):
     assert backend.keys() == []
 
@@ -83,6 +85,7 @@ def test_delete_after_a_reupload_leaves_sizes_at_zero(delete_after_reupload, ver
     assert sizes(version) == (0, 0)
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_delete_request_racing_a_reupload_leaves_no_object(
     stale, backend, client_for, owner, version, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -116,6 +119,7 @@ def test_reupload_around_a_delete_keeps_one_row_with_the_new_bytes(reupload_arou
     assert row.sha256 == reupload_around_delete.json()["files"][0]["sha256"]
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_reupload_around_a_delete_leaves_only_the_new_object(reupload_around_delete, backend):
     assert backend.keys() == [VersionFile.objects.get().storage_key]
 

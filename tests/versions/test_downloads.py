@@ -171,6 +171,7 @@ def test_downloads_refuse_post(stored, client_for, owner):
     assert client_for(owner).post(zip_url(stored)).status_code == 405
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_version_delete_leaves_no_object(
     stored, backend, client_for, owner, django_capture_on_commit_callbacks
 ):

@@ -94,10 +94,11 @@ def test_clash_recorded_while_the_upload_was_storing_is_refused(
     original = services._store
     client = client_for(owner)
 
-    def store_then_other_upload(key, item):
-        original(key, item)
+    def store_then_other_upload(item, model):
+        key = original(item, model)
         monkeypatch.setattr(services, "_store", original)
         assert upload_raw(client, version, "a", DATA).status_code == 201
+        return key
 
     monkeypatch.setattr(services, "_store", store_then_other_upload)
     with django_capture_on_commit_callbacks(execute=True):

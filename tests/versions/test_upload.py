@@ -54,6 +54,7 @@ def test_upload_counts_sizes_of_version_and_model(backend, client_for, owner, ve
     assert AIModel.objects.get(pk=version.model_id).storage_bytes == len(WEIGHTS) + len(CONFIG)
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_reupload_replaces_the_file_and_removes_the_old_object(
     backend, client_for, owner, version, django_capture_on_commit_callbacks
 ):
@@ -258,6 +259,7 @@ def delete_file(client, version, path):
     return client.post(f"/models/{version.model.uuid}/versions/v1/delete-file/", {"path": path})
 
 
+@pytest.mark.usefixtures("delete_at_once")
 def test_admin_deletes_a_file_and_its_object(
     backend, client_for, owner, version, django_capture_on_commit_callbacks
 ):
@@ -304,25 +306,6 @@ def test_editor_may_not_delete_files(client_for, owner, editor, version):
 
 def test_deleting_an_unknown_file_is_404(client_for, owner, version):
     assert delete_file(client_for(owner), version, "nope.bin").status_code == 404
-
-
-def test_multipart_part_is_renamed_into_local_storage_not_copied(
-    client_for, owner, version, settings, monkeypatch
-):
-    import django.core.files.move as move
-
-    renames = []
-    real_rename = move.os.rename
-
-    def spy(source, target):
-        renames.append((str(source), str(target)))
-        return real_rename(source, target)
-
-    monkeypatch.setattr(move.os, "rename", spy)
-    upload_multipart(client_for(owner), version, {"model.bin": WEIGHTS})
-    incoming = settings.MEDIA_ROOT / ".incoming"
-    assert [source.startswith(str(incoming)) for source, _target in renames] == [True]
-    assert list(incoming.iterdir()) == []
 
 
 LONG_EXTENSION = "weights." + "x" * 300

@@ -46,8 +46,15 @@ class Command(BaseCommand):
     def _write(self, file, target: Path, bar):
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
+        try:
+            chunks = blobs.artifacts().open_chunks(file.storage_key)
+        except blobs.ObjectMissing as exc:
+            raise CommandError(
+                f"{file.path}: its object {file.storage_key} is missing from the storage "
+                "(check_storage lists every such file)."
+            ) from exc
         with target.open("xb") as out:
-            for chunk in blobs.artifacts().chunks(file.storage_key):
+            for chunk in chunks:
                 digest.update(chunk)
                 out.write(chunk)
                 bar.update(len(chunk))
