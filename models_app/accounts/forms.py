@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -51,9 +52,14 @@ class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
     """The admin's sign-in (`admin.site.login_form`): the same throttle and lockout message."""
 
 
+# Lazy, so the rules are written in the language of the page that shows them, whenever the
+# form was built.
+_rules_sentence = lazy(lambda: " ".join(password_validators_help_texts()), str)
+
+
 def _plain_password_help(form) -> None:
     """The new password's rules as a sentence, not Django's HTML list."""
-    form.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+    form.fields["new_password1"].help_text = _rules_sentence()
 
 
 class NewPasswordForm(SetPasswordForm):

@@ -180,6 +180,8 @@ def _user_facing_forms():
     from models_app.catalog.filters import ModelFilter
     from models_app.catalog.forms import ModelEditForm
     from models_app.catalog.models import AIModel
+    from models_app.deployments.forms import DeployForm, RedeployForm
+    from models_app.deployments.key_forms import EndpointKeyForm
     from models_app.sharing.forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
     from models_app.versions.forms import VersionForm
 
@@ -199,6 +201,9 @@ def _user_facing_forms():
         ShareAddForm: [ShareAddForm(model=None, actor=None)],
         ShareChangeForm: [ShareChangeForm()],
         InvitationSignUpForm: [InvitationSignUpForm(email="new@example.com")],
+        DeployForm: [DeployForm(model=saved)],
+        RedeployForm: [RedeployForm(newer_versions=[])],
+        EndpointKeyForm: [EndpointKeyForm()],
     }
 
 

@@ -21,6 +21,10 @@ SAME_IN_JAPANESE = frozenset(
         "Hugging",
         "Face",
         "Python",
+        # Runtimes' product names.
+        "ONNX",
+        "Runtime",
+        "OpenAI",
         "curl",
         "hf",
         "transformers",
