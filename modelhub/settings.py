@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "models_app.audit",
     "models_app.sharing",
     "models_app.api",
+    "models_app.finetune",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "modelhub",
 ]
 
@@ -193,6 +197,29 @@ STORAGES = {
         "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
+
+# Background work (fine-tune jobs) goes through Django's Tasks framework (models_app/queue.py).
+# The database is the default queue (`manage.py db_worker`, nothing more to install); with
+# MODELHUB_TASKS_REDIS_URL the jobs go to RQ on that Redis (`manage.py rqworker QUEUE`).
+TASKS_QUEUE = env.str("MODELHUB_TASKS_QUEUE", default="default")
+TASKS_REDIS_URL = env.str("MODELHUB_TASKS_REDIS_URL", default="")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_rq.RQBackend"
+        if TASKS_REDIS_URL
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": [TASKS_QUEUE],
+    }
+}
+RQ_QUEUES = {
+    TASKS_QUEUE: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}
+}
+# Trainings one worker machine runs at once; more jobs wait in the queue.
+FINETUNE_SLOTS = env.int("MODELHUB_FINETUNE_SLOTS", default=1)
+# A running job whose worker has not reported for this long is failed as "worker lost".
+FINETUNE_HEARTBEAT_TIMEOUT = env.int("MODELHUB_FINETUNE_HEARTBEAT_TIMEOUT", default=60)
+# Where workers unpack base files and datasets while they train.
+FINETUNE_WORK_DIR = env.str("MODELHUB_FINETUNE_WORK_DIR", default="") or None
 
 # Limits live here and nowhere else (SPEC §10, S-6).
 MAX_UPLOAD_BYTES = env.int("MODELHUB_MAX_UPLOAD_BYTES", default=100 * 1024**3)
