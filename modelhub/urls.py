@@ -19,6 +19,7 @@ APP_URLS = [
     "models_app.sharing.urls",
     "models_app.audit.urls",
     "models_app.api.urls",
+    "models_app.finetune.urls",
 ]
 
 

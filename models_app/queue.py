@@ -14,6 +14,6 @@ def enqueue(work, *args, **kwargs):
 
 
 def backend_name() -> str:
-    """"database" or "rq": which queue the jobs of this process go to."""
+    """ "database" or "rq": which queue the jobs of this process go to."""
     backend = task_backends["default"]
     return "rq" if type(backend).__name__ == "RQBackend" else "database"

@@ -28,6 +28,9 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("Access token created")
     TOKEN_REVOKED = "token_revoked", _("Access token revoked")
     TOKEN_NEW_ADDRESS = "token_new_address", _("Access token used from a new address")
+    FINETUNE_QUEUED = "finetune_queued", _("Fine-tune queued")
+    FINETUNE_CANCELLED = "finetune_cancelled", _("Fine-tune cancelled")
+    FINETUNE_FINISHED = "finetune_finished", _("Fine-tune finished")
 
 
 # Labels for the detail keys the apps record; an unknown key is shown as it is.
@@ -51,6 +54,11 @@ DETAIL_LABELS = {
     "scope": _("scope"),
     "expires": _("expires"),
     "user": _("user"),
+    "job": _("job"),
+    "recipe": _("recipe"),
+    "base": _("base version"),
+    "dataset": _("dataset"),
+    "state": _("state"),
 }
 SIZE_KEYS = {"size"}
 ROLE_KEYS = {"role", "previous"}

@@ -53,9 +53,7 @@ class Encoder:
         self.inputs = [i.name for i in self.session.get_inputs()]
         outputs = self.session.get_outputs()
         by_name = {o.name: o for o in outputs}
-        self.output = (
-            "sentence_embedding" if "sentence_embedding" in by_name else outputs[0].name
-        )
+        self.output = "sentence_embedding" if "sentence_embedding" in by_name else outputs[0].name
         self.pooled = len(by_name[self.output].shape) == 2
 
     def feed(self, texts: list[str]) -> dict:

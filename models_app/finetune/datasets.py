@@ -101,8 +101,7 @@ def classification_rows(path: Path, name: str) -> tuple[list[str], list[str]]:
             raise DatasetError(f'line {number}: "text" must be a non-empty string')
         if isinstance(label, bool) or not isinstance(label, str | int):
             raise DatasetError(
-                f'line {number}: "label" must be a string or an integer, '
-                f"not {type(label).__name__}"
+                f'line {number}: "label" must be a string or an integer, not {type(label).__name__}'
             )
         label = str(label).strip()
         if not label:

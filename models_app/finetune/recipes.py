@@ -35,7 +35,9 @@ class Param:
         try:
             value = self.kind(raw)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"expected {'an integer' if self.kind is int else 'a number'}") from exc
+            raise ValueError(
+                f"expected {'an integer' if self.kind is int else 'a number'}"
+            ) from exc
         if self.choices and value not in self.choices:
             raise ValueError("expected one of " + ", ".join(map(str, self.choices)))
         if self.minimum is not None and value < self.minimum:

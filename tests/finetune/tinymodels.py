@@ -6,11 +6,35 @@ from pathlib import Path
 
 import numpy as np
 
-WORDS = (
-    "good great fine lovely nice happy excellent superb "
-    "bad awful poor terrible sad horrible ugly worse "
-    "the a movie film was is very quite and it this"
-).split()
+WORDS = [
+    "good",
+    "great",
+    "fine",
+    "lovely",
+    "nice",
+    "happy",
+    "excellent",
+    "superb",
+    "bad",
+    "awful",
+    "poor",
+    "terrible",
+    "sad",
+    "horrible",
+    "ugly",
+    "worse",
+    "the",
+    "a",
+    "movie",
+    "film",
+    "was",
+    "is",
+    "very",
+    "quite",
+    "and",
+    "it",
+    "this",
+]
 
 
 def tokenizer_json(words=WORDS) -> str:
