@@ -21,6 +21,8 @@ def remove_output(job: FineTuneJob, by=None) -> None:
     version = ModelVersion.objects.filter(pk=job.output_version_id).first()
     if version is not None:
         version_delete(version, by=by)
+    # The delete set the row's reference to NULL; the instance in hand must not write it back.
+    job.output_version = None
 
 
 def job_finish(

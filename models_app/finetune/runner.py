@@ -28,6 +28,7 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import models_app
 from models_app.access.caller import Caller
 from models_app.versions import blobs
 from models_app.versions.models import ModelVersion
@@ -170,7 +171,11 @@ def child_command(job: FineTuneJob, recipe, base_dir, dataset, output_dir, folde
 
 
 def spawn(argv: list[str], cwd: Path, stderr) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # The child imports models_app from where this process did (a checkout may not be the
+    # installed one).
+    root = str(Path(models_app.__file__).resolve().parent.parent)
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH", "")]))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": path}
     return subprocess.Popen(  # noqa: S603 (argv from a recipe or an administrator's command)
         argv,
         cwd=cwd,

@@ -93,3 +93,9 @@ def sentiment_rows(count: int = 40) -> list[tuple[str, str]]:
 def sentiment_csv(count: int = 40) -> bytes:
     lines = ["text,label"] + [f"{text},{label}" for text, label in sentiment_rows(count)]
     return ("\n".join(lines) + "\n").encode()
+
+
+def encoder_onnx_and_tokenizer() -> dict[str, bytes]:
+    tokenizer = tokenizer_json()
+    vocab_size = len(json.loads(tokenizer)["model"]["vocab"])
+    return {"model.onnx": encoder_onnx(vocab_size), "tokenizer.json": tokenizer.encode()}
