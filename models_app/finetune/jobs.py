@@ -21,6 +21,8 @@ def remove_output(job: FineTuneJob, by=None) -> None:
     version = ModelVersion.objects.filter(pk=job.output_version_id).first()
     if version is not None:
         version_delete(version, by=by)
+        if job.dataset_version_id == version.pk:
+            job.dataset_version = None
     # The delete set the row's reference to NULL; the instance in hand must not write it back.
     job.output_version = None
 
@@ -50,7 +52,16 @@ def job_finish(
             )
         else:
             remove_output(job, by=by)
-        job.save()
+        job.save(
+            update_fields=[
+                "state",
+                "error",
+                "finished_at",
+                "metrics",
+                "output_version",
+                "dataset_version",
+            ]
+        )
         audit_record(by, AuditAction.FINETUNE_FINISHED, job.model, job=job.pk, state=state)
     return job
 

@@ -6,7 +6,6 @@ the new version's files. The child dies with the worker (PR_SET_PDEATHSIG), and 
 worker vanished is failed by `services.reap_lost_jobs`."""
 
 import contextlib
-import ctypes
 import fcntl
 import json
 import logging
@@ -14,7 +13,6 @@ import os
 import queue as threads_queue
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -28,7 +26,6 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import models_app
 from models_app.access.caller import Caller
 from models_app.versions import blobs
 from models_app.versions.models import ModelVersion
@@ -37,6 +34,7 @@ from models_app.versions.services import Incoming, files_store
 from . import datasets
 from .jobs import job_finish, reap_lost_jobs
 from .models import FineTuneJob, JobState, TrainingCommand
+from .process import spawn, stop
 from .recipes import recipe as find_recipe
 from .recipes import selects
 
@@ -129,13 +127,6 @@ def _prepare(job: FineTuneJob, recipe, folder: Path) -> tuple[Path, Path]:
     return base_dir, dataset
 
 
-def _pdeathsig():
-    # The training must not outlive a worker that was killed (SIGKILL gives it no chance to
-    # clean up): the kernel sends the child SIGKILL when its parent dies.
-    with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-
-
 def child_command(job: FineTuneJob, recipe, base_dir, dataset, output_dir, folder) -> list[str]:
     if recipe.key != "command":
         spec = folder / "spec.json"
@@ -168,38 +159,6 @@ def child_command(job: FineTuneJob, recipe, base_dir, dataset, output_dir, folde
     if placed == argv:
         placed += [values["base_dir"], values["dataset"], values["output_dir"], values["params"]]
     return placed
-
-
-def spawn(argv: list[str], cwd: Path, stderr) -> subprocess.Popen:
-    # The child imports models_app from where this process did (a checkout may not be the
-    # installed one).
-    root = str(Path(models_app.__file__).resolve().parent.parent)
-    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH", "")]))
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": path}
-    return subprocess.Popen(  # noqa: S603 (argv from a recipe or an administrator's command)
-        argv,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-        preexec_fn=_pdeathsig,  # noqa: PLW1509
-        text=True,
-        errors="replace",
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the training's process group, SIGKILL after a grace period."""
-    for sig, wait in ((signal.SIGTERM, KILL_GRACE_SECONDS), (signal.SIGKILL, 5)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 class Reporter:

@@ -6,7 +6,7 @@ import threading
 import uuid
 
 import pytest
-from django.core.management import call_command
+from django.db import connections
 
 from models_app.access.caller import Caller
 from models_app.versions import blobs
@@ -40,17 +40,19 @@ def run_db_worker():
     """Runs the database worker until the queue is empty."""
 
     def run():
-        call_command(
-            "db_worker",
-            "--batch",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval",
-            "0",
-            "--queue-name",
-            "*",
-            verbosity=0,
-        )
+        # The command's own loop, without the signal handlers it installs (a thread may not).
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"test-{uuid.uuid4().hex[:8]}",
+            excluded_queue_names=[],
+        ).run()
 
     return run
 
@@ -93,7 +95,13 @@ def worker_thread():
     threads = []
 
     def start(target):
-        thread = threading.Thread(target=target, daemon=True)
+        def run():
+            try:
+                target()
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=run, daemon=True)
         thread.start()
         threads.append(thread)
         return thread

@@ -52,7 +52,10 @@ def classify(version, texts):
         "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
     }
     (scores,) = session.run(None, feed)[:1]
-    meta = {p.key: p.value for p in onnx.load_from_string(stored_bytes(files["model.onnx"])).metadata_props}
+    meta = {
+        p.key: p.value
+        for p in onnx.load_from_string(stored_bytes(files["model.onnx"])).metadata_props
+    }
     labels = json.loads(meta["id2label"])
     return [labels[str(int(row.argmax()))] for row in scores], meta
 
