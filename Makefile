@@ -18,7 +18,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(VENV)/bin/honcho start -f Procfile
 
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
