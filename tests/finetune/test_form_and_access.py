@@ -64,18 +64,12 @@ def test_the_viewer_sees_the_job_page_without_a_cancel_button(
     assert cancel.status_code == 403
 
 
-def test_a_base_version_without_the_recipes_files_is_refused_on_the_form(
-    client_for, owner, model
-):
+def test_a_base_version_without_the_recipes_files_is_refused_on_the_form(client_for, owner, model):
     version = version_create(model, by=Caller(user=owner), name="v1")
     store_files(version, {"weights.bin": b"123"}, owner)
-    response = post(
-        client_for(owner), model, dataset=upload(b"text,label\na,b\nc,d\n", "d.csv")
-    )
+    response = post(client_for(owner), model, dataset=upload(b"text,label\na,b\nc,d\n", "d.csv"))
     assert response.status_code == 400
-    assert "lacks what text-classifier-head needs: *.onnx, tokenizer.json" in field_errors(
-        response
-    )
+    assert "lacks what text-classifier-head needs: *.onnx, tokenizer.json" in field_errors(response)
     assert not FineTuneJob.objects.exists()
     assert list(model.versions.values_list("name", flat=True)) == ["v1"]
 
@@ -107,9 +101,7 @@ def test_a_dataset_is_needed_and_only_one(client_for, owner, model, encoder_vers
     assert not FineTuneJob.objects.exists()
 
 
-def test_an_output_version_name_already_taken_is_refused(
-    client_for, owner, model, encoder_version
-):
+def test_an_output_version_name_already_taken_is_refused(client_for, owner, model, encoder_version):
     response = post(
         client_for(owner), model, dataset_path="datasets/train.csv", output_version="v1"
     )
