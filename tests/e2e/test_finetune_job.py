@@ -37,7 +37,14 @@ def steady_command(tmp_path):
 
 
 def test_the_job_page_shows_the_progress_bar_moving_and_the_loss_chart(
-    page, sign_in, owner, model, encoder_version, steady_command, run_db_worker, worker_thread
+    page,
+    sign_in,
+    owner,
+    model,
+    encoder_version,  # noqa: F811
+    steady_command,
+    run_db_worker,  # noqa: F811
+    worker_thread,  # noqa: F811
 ):
     sign_in(owner)
     page.goto(f"/models/{model.uuid}/")

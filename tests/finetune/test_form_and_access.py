@@ -2,8 +2,6 @@
 
 import io
 
-import pytest
-
 from models_app.access.caller import Caller
 from models_app.audit.models import AuditEvent
 from models_app.finetune.models import FineTuneJob
