@@ -208,11 +208,13 @@ TASKS = {
         "BACKEND": "django_tasks_rq.RQBackend"
         if TASKS_REDIS_URL
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": [TASKS_QUEUE],
+        # "default" too: tasks are declared on it and sent to TASKS_QUEUE when enqueued.
+        "QUEUES": sorted({"default", TASKS_QUEUE}),
     }
 }
 RQ_QUEUES = {
-    TASKS_QUEUE: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}
+    name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}
+    for name in TASKS["default"]["QUEUES"]
 }
 # Trainings one worker machine runs at once; more jobs wait in the queue.
 FINETUNE_SLOTS = env.int("MODELHUB_FINETUNE_SLOTS", default=1)

@@ -64,8 +64,12 @@ def rq_backend(settings):
 
     name = f"finetune14-{uuid.uuid4().hex[:12]}"
     settings.TASKS_QUEUE = name
-    settings.RQ_QUEUES = {name: {"URL": "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [name]}}
+    settings.RQ_QUEUES = {
+        q: {"URL": "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1} for q in ("default", name)
+    }
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", name]}
+    }
     yield name
     queue = django_rq.get_queue(name)
     queue.empty()
