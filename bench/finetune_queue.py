@@ -1,8 +1,8 @@
 """The task queue under fine-tune jobs (issue 14): job pick-up time and the queue's cost on a
 training run (bench/README.md).
 
-    .venv/bin/python bench/finetune_queue.py [--pickups 20] [--rows 3000] [--epochs 300]
-                                             [--backend database|rq|both]
+    .venv/bin/python bench/finetune_queue.py [--pickups 20] [--rows 3000]
+        [--epochs 300] [--dim 256] [--runs 3] [--backend database|rq|both]
 
 Runs in a temporary data dir (SQLite, local files) unless DATABASE_URL is set; RQ uses the
 Redis at 127.0.0.1:6379 with a queue of its own. A real worker process is started
@@ -168,7 +168,7 @@ def run_backend(backend, args, data_dir, queue):
         q: {"URL": "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1} for q in ("default", queue)
     }
     with override_settings(TASKS=tasks, TASKS_QUEUE=queue, RQ_QUEUES=rq_queues):
-        assert settings.TASKS_QUEUE == queue
+        assert queue == settings.TASKS_QUEUE
         user, model, version, files = seed(args.dim, args.rows)
         worker = start_worker(backend, queue)
         try:
@@ -190,7 +190,11 @@ def run_backend(backend, args, data_dir, queue):
             overhead(backend, args, user, model, version, files)
         finally:
             worker.terminate()
-            worker.wait(30)
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()  # its training child dies with it
+                worker.wait()
             if backend == "rq":
                 import django_rq
 
@@ -227,6 +231,10 @@ def direct_run(files, params) -> float:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def runs(times) -> str:
+    return ", ".join(f"{t:.2f}" for t in times)
+
+
 def overhead(backend, args, user, model, version, files):
     from models_app.finetune.recipes import recipe
 
@@ -242,8 +250,8 @@ def overhead(backend, args, user, model, version, files):
     queued, direct = statistics.median(queued_times), statistics.median(direct_times)
     print(
         f"{backend}: text-classifier-head, {args.rows} rows, {args.epochs} epochs, dim "
-        f"{args.dim}: through the queue {queued:.2f} s (runs {', '.join(f'{t:.2f}' for t in queued_times)}), "
-        f"direct {direct:.2f} s (runs {', '.join(f'{t:.2f}' for t in direct_times)}): "
+        f"{args.dim}: through the queue {queued:.2f} s (runs {runs(queued_times)}), "
+        f"direct {direct:.2f} s (runs {runs(direct_times)}): "
         f"overhead {(queued - direct) / direct * 100:+.1f} %"
     )
 

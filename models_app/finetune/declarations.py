@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from models_app.access.roles import Action
+from models_app.access.rules import can
 from models_app.catalog.links import model_url
 from models_app.catalog.modelpage import (
     MenuEntry,
@@ -22,13 +23,17 @@ from .models import FineTuneJob
 def lineage_section(request, version) -> str:
     job = (
         FineTuneJob.objects.filter(output_version=version)
-        .select_related("base_version", "dataset_version")
+        .select_related("base_version", "dataset_version", "model")
         .first()
     )
     if job is None:
         return ""
+    # A result in a new model names its base model only to those who may see that one.
+    base_visible = job.model_id == version.model_id or can(request, job.model, Action.VIEW)
     return render_to_string(
-        "finetune/_lineage.html", {"job": job, "model": version.model}, request=request
+        "finetune/_lineage.html",
+        {"job": job, "model": version.model, "base_visible": base_visible},
+        request=request,
     )
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from models_app.catalog.fields import clean_title, duplicate_title, title_taken
 from models_app.versions.models import VersionStatus
 from models_app.versions.paths import InvalidPath, normalize_path
 from models_app.versions.rules import clean_version_name
@@ -45,18 +46,39 @@ class FineTuneForm(forms.Form):
         help_text=gettext_lazy("The name of the version the training makes (default v{n})."),
     )
 
-    def __init__(self, model, *args, **kwargs):
+    output_model = forms.CharField(
+        label=gettext_lazy("…in a new model"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "Leave empty for a new version of this model; a title makes a new model of "
+            "yours holding the result."
+        ),
+    )
+
+    def __init__(self, model, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.model = model
+        self.user = user
         self.versions = {v.name: v for v in model.versions.exclude(status=VersionStatus.TRAINING)}
         self.fields["base_version"].choices = [(name, name) for name in reversed(self.versions)]
         self.fields["recipe"].choices = [(r.key, r.label) for r in recipes()]
         self.param_values: dict = {}
         self.param_errors: dict = {}
 
+    def clean_output_model(self):
+        title = (self.cleaned_data.get("output_model") or "").strip()
+        if not title:
+            return ""
+        title = clean_title(title)
+        if self.user is not None and title_taken(self.user, title):
+            raise duplicate_title(title)
+        return title
+
     def clean_output_version(self):
         name = clean_version_name(self.cleaned_data.get("output_version", ""))
-        if name and self.model.versions.filter(name=name).exists():
+        new_model = (self.data.get("output_model") or "").strip()
+        if name and not new_model and self.model.versions.filter(name=name).exists():
             raise ValidationError(_("This model already has a version with this name."))
         return name
 

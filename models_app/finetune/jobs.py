@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from models_app.access.caller import Caller
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
+from models_app.catalog.models import AIModel
+from models_app.catalog.services import model_delete
 from models_app.versions.models import ModelVersion, VersionStatus
 from models_app.versions.services import version_delete
 
@@ -25,6 +27,11 @@ def remove_output(job: FineTuneJob, by=None) -> None:
             job.dataset_version = None
     # The delete set the row's reference to NULL; the instance in hand must not write it back.
     job.output_version = None
+    made_for_job = job.output_model_id and job.output_model_id != job.model_id
+    if made_for_job:
+        target = AIModel.objects.filter(pk=job.output_model_id).first()
+        if target is not None and not target.versions.exists():
+            model_delete(target, by=by)
 
 
 def job_finish(

@@ -52,8 +52,13 @@ class FineTuneJob(models.Model):
         ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     base_version_name = models.CharField(_("base version"), max_length=100)
+    # This model, or a new one made for the result (removed again if the job fails).
     output_model = models.ForeignKey(
-        AIModel, on_delete=models.CASCADE, related_name="finetune_outputs"
+        AIModel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="finetune_outputs",
     )
     # Set while the job runs and once it succeeded; None once a failed job removed it.
     output_version = models.OneToOneField(

@@ -14,6 +14,7 @@ from models_app import queue
 from models_app.access.caller import as_caller
 from models_app.audit.models import AuditAction
 from models_app.audit.services import audit_record
+from models_app.catalog.services import model_create, model_delete
 from models_app.versions import blobs
 from models_app.versions.models import ModelVersion, VersionStatus
 from models_app.versions.services import Incoming, files_store, version_create, version_delete
@@ -43,13 +44,24 @@ def job_create(
     dataset_upload=None,
     dataset_path: str = "",
     output_version: str = "",
+    output_model_title: str = "",
 ) -> FineTuneJob:
     """A queued job and its output version (status *training*). The caller has checked the
     values (forms.FineTuneForm / rules); a dataset upload is stored into the output
     version under datasets/ with its SHA-256. On any failure nothing is left behind."""
     caller = as_caller(by)
+    target = model
+    if output_model_title:
+        target = model_create(
+            by=caller,
+            owner=caller.user,
+            title=output_model_title,
+            description=_("Fine-tuned from %(model)s %(version)s.")
+            % {"model": model.title, "version": base_version.name},
+            base_model=model.title,
+        )
     version = version_create(
-        model,
+        target,
         by=caller,
         name=output_version,
         status=VersionStatus.TRAINING,
@@ -70,7 +82,7 @@ def job_create(
         with transaction.atomic():
             job = FineTuneJob.objects.create(
                 model=model,
-                output_model=model,
+                output_model=target,
                 base_version=base_version,
                 base_version_name=base_version.name,
                 output_version=version,
@@ -96,6 +108,8 @@ def job_create(
             transaction.on_commit(lambda: _enqueue(job.pk))
     except BaseException:
         version_delete(version, by=caller)
+        if target is not model:
+            model_delete(target, by=caller)
         raise
     return job
 

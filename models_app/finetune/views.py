@@ -29,7 +29,7 @@ def _page(request, model, template, status=200, **context):
 def finetune_tab_view(request, ref):
     model = model_by_ref(request, Action.VIEW, ref=ref)
     reap_lost_jobs()
-    jobs = model.finetune_jobs.select_related("created_by")[:JOBS_SHOWN]
+    jobs = model.finetune_jobs.select_related("created_by", "output_model")[:JOBS_SHOWN]
     return _page(request, model, "finetune/finetune_tab.html", jobs=jobs)
 
 
@@ -86,7 +86,7 @@ def finetune_new_view(request, ref):
         if request.GET.get("version"):
             initial["base_version"] = request.GET["version"]
         return _form_page(request, model, FineTuneForm(model, initial=initial))
-    form = FineTuneForm(model, request.POST, request.FILES)
+    form = FineTuneForm(model, request.POST, request.FILES, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,6 +99,7 @@ def finetune_new_view(request, ref):
                 dataset_upload=data.get("dataset"),
                 dataset_path=data.get("dataset_path", ""),
                 output_version=data.get("output_version", ""),
+                output_model_title=data.get("output_model", ""),
             )
         except VersionNameTaken as exc:
             form.add_error("output_version", str(exc))
@@ -118,6 +119,7 @@ def job_json(job: FineTuneJob) -> dict:
         "state": job.state,
         "progress": job.progress,
         "output_version": job.output_version_name,
+        "output_model": str(job.output_model.uuid) if job.output_model else None,
         "error": job.error,
         "metrics": job.metrics,
         "elapsed_seconds": job.elapsed_seconds,
@@ -135,7 +137,9 @@ def job_detail_view(request, ref, job_id):
     model = model_by_ref(request, Action.VIEW, ref=ref)
     reap_lost_jobs()
     job = get_object_or_404(
-        FineTuneJob.objects.select_related("output_version", "base_version"), pk=job_id, model=model
+        FineTuneJob.objects.select_related("output_version", "base_version", "output_model"),
+        pk=job_id,
+        model=model,
     )
     if _wants_json(request):
         return JsonResponse(job_json(job))

@@ -133,3 +133,36 @@ def test_the_fine_tune_tab_lists_the_models_jobs(
     page = client.get(f"/models/{model.uuid}/finetune/").content.decode()
     assert page.count('data-testid="job-row"') == 1
     assert "tuned" in page and "Succeeded" in page
+
+
+def test_the_result_can_go_to_a_new_model_of_the_editors(
+    client_for, editor, model, encoder_version, run_db_worker
+):
+    client = client_for(editor)
+    response = submit(
+        client, model, dataset_path="datasets/train.csv", output_model="my sentiment classifier"
+    )
+    assert response.status_code == 302
+    run_db_worker()
+    job = FineTuneJob.objects.get()
+    assert job.state == "succeeded", job.error
+    target = job.output_model
+    assert target.owner == editor and target.title == "my sentiment classifier"
+    assert target.versions.get().files.filter(path="model.onnx").exists()
+    assert list(model.versions.values_list("name", flat=True)) == ["v1"]
+    page = client.get(f"/models/{target.uuid}/versions/v1/").content.decode()
+    assert f'href="/models/{model.uuid}/versions/v1/"' in page
+
+
+def test_a_failed_job_removes_the_new_model_it_made(
+    client_for, editor, model, encoder_version, run_db_worker
+):
+    from models_app.catalog.models import AIModel
+
+    broken = io.BytesIO(b"text,label\nonly one label,x\n")
+    broken.name = "one.csv"
+    submit(client_for(editor), model, dataset=broken, output_model="doomed")
+    assert AIModel.objects.filter(title="doomed").exists()
+    run_db_worker()
+    assert FineTuneJob.objects.get().state == "failed"
+    assert not AIModel.objects.filter(title="doomed").exists()

@@ -24,7 +24,24 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-WORDS = "hello world the cat sat on a mat dog ran fast user assistant : yes no".split()
+WORDS = [
+    "hello",
+    "world",
+    "the",
+    "cat",
+    "sat",
+    "on",
+    "a",
+    "mat",
+    "dog",
+    "ran",
+    "fast",
+    "user",
+    "assistant",
+    ":",
+    "yes",
+    "no",
+]
 
 
 def tiny_causal_lm(folder):

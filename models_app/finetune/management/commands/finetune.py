@@ -41,6 +41,9 @@ class Command(BaseCommand):
         dataset.add_argument("--dataset-path", help="A dataset file of the base version.")
         parser.add_argument("--param", action="append", default=[], metavar="K=V")
         parser.add_argument("--output-version", default="")
+        parser.add_argument(
+            "--output-model", default="", help="A new model's title for the result."
+        )
         parser.add_argument("--wait", type=float, default=None, metavar="SECONDS")
         parser.add_argument(
             "--as", dest="as_email", default="", help="Act as this user (default: the owner)."
@@ -60,6 +63,7 @@ class Command(BaseCommand):
             "recipe": recipe,
             "dataset_path": dataset_path or "",
             "output_version": options["output_version"],
+            "output_model": options["output_model"],
         }
         for pair in options["param"]:
             key, sep, value = pair.partition("=")
@@ -74,7 +78,7 @@ class Command(BaseCommand):
             handle = path.open("rb")
             files["dataset"] = UploadedFile(handle, name=path.name, size=path.stat().st_size)
         try:
-            form = FineTuneForm(found, data, files)
+            form = FineTuneForm(found, data, files, user=user)
             if not form.is_valid():
                 problems = [f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()]
                 problems += [f"param_{k}: {v}" for k, v in form.param_errors.items()]
@@ -89,6 +93,7 @@ class Command(BaseCommand):
                 dataset_upload=cleaned.get("dataset"),
                 dataset_path=cleaned.get("dataset_path", ""),
                 output_version=cleaned.get("output_version", ""),
+                output_model_title=cleaned.get("output_model", ""),
             )
         finally:
             if handle is not None:
