@@ -7,7 +7,8 @@ training run (bench/README.md).
 Runs in a temporary data dir (SQLite, local files) unless DATABASE_URL is set; RQ uses the
 Redis at 127.0.0.1:6379 with a queue of its own. A real worker process is started
 (`manage.py db_worker --interval 0.5`, or `manage.py rqworker --job-class
-django_tasks_rq.Job --worker-class rq.worker.SimpleWorker QUEUE`), and jobs are queued through the services, as the form does.
+django_tasks_rq.Job --worker-class rq.worker.SimpleWorker QUEUE`), and jobs are queued
+through the services, as the form does.
 
 - pick-up: from the moment the job is queued (the services return) to the moment the worker
   has claimed it (the job's `started_at`), with the `command` recipe running a trivial
