@@ -216,6 +216,8 @@ RQ_QUEUES = {
     name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}
     for name in TASKS["default"]["QUEUES"]
 }
+# The RQ dashboard in the admin only when RQ carries the jobs (it reads Redis, it has no table).
+RQ_SHOW_ADMIN_LINK = bool(TASKS_REDIS_URL)
 # Trainings one worker machine runs at once; more jobs wait in the queue.
 FINETUNE_SLOTS = env.int("MODELHUB_FINETUNE_SLOTS", default=1)
 # A running job whose worker has not reported for this long is failed as "worker lost".

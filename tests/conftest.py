@@ -40,8 +40,10 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
-    """Every test writes local files to its own folder."""
+    """Every test writes local files to its own folder (fine-tune workers' too: their
+    training slots are file locks there)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FINETUNE_WORK_DIR = str(tmp_path / "finetune")
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,15 @@ the function the training child runs. Pluggable: `register_recipe(Recipe(...))` 
 ready(); the `train` entry is a dotted path, imported only in the child process, so the web
 server never loads scikit-learn or torch.
 
-No Django here (the child imports it); the form words the errors."""
+Only Django's lazy translation here (the child imports this module and never words a
+label); the form words the errors."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Param:
                 return True
             if text in ("0", "false", "no", "off"):
                 return False
-            raise ValueError("expected true or false")
+            raise ValueError(gettext("expected true or false"))
         try:
             value = self.kind(raw)
         except (TypeError, ValueError) as exc:
@@ -39,19 +43,22 @@ class Param:
                 f"expected {'an integer' if self.kind is int else 'a number'}"
             ) from exc
         if self.choices and value not in self.choices:
-            raise ValueError("expected one of " + ", ".join(map(str, self.choices)))
+            raise ValueError(
+                gettext("expected one of %(choices)s")
+                % {"choices": ", ".join(map(str, self.choices))}
+            )
         if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"must be at least {self.minimum}")
+            raise ValueError(gettext("must be at least %(minimum)s") % {"minimum": self.minimum})
         if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"must be at most {self.maximum}")
+            raise ValueError(gettext("must be at most %(maximum)s") % {"maximum": self.maximum})
         return value
 
 
 @dataclass(frozen=True)
 class Recipe:
     key: str
-    label: str
-    description: str
+    label: object  # a lazy translation
+    description: object
     # Each pattern must match at least one file of the base version (fnmatch on the path).
     requires: tuple[str, ...]
     # Base files the child needs on disk (fnmatch); the rest of the version stays in storage.
@@ -113,10 +120,10 @@ def _missing_modules(*names: str) -> list[str]:
 def _train_extra_missing() -> str:
     missing = _missing_modules("torch", "transformers", "peft")
     if missing:
-        return (
-            "needs the optional extra `train` (pip install 'modelhub[train]'); missing: "
-            + ", ".join(missing)
-        )
+        return gettext(
+            "This recipe needs the optional extra “train” (pip install 'modelhub[train]') "
+            "on the web server and the workers; missing: %(modules)s"
+        ) % {"modules": ", ".join(missing)}
     return ""
 
 
@@ -132,8 +139,8 @@ TOKENIZER_FILES = (
 register_recipe(
     Recipe(
         key="text-classifier-head",
-        label="Text classifier head",
-        description=(
+        label=_("Text classifier head"),
+        description=_(
             "A logistic-regression head on a frozen ONNX sentence encoder, merged into one "
             "ONNX text-classification model. Dataset: CSV or JSONL of text,label."
         ),
@@ -141,10 +148,10 @@ register_recipe(
         fetches=("*.onnx", *TOKENIZER_FILES),
         carries=TOKENIZER_FILES,
         params=(
-            Param("epochs", int, 30, 1, 1000, help="optimizer iterations, one loss point each"),
-            Param("c", float, 1.0, 1e-6, 1e6, help="inverse regularisation strength"),
-            Param("holdout", float, 0.2, 0.0, 0.5, help="share of rows kept for accuracy"),
-            Param("max_length", int, 128, 8, 8192, help="tokens per text"),
+            Param("epochs", int, 30, 1, 1000, help=_("optimizer iterations, one loss point each")),
+            Param("c", float, 1.0, 1e-6, 1e6, help=_("inverse regularisation strength")),
+            Param("holdout", float, 0.2, 0.0, 0.5, help=_("share of rows kept for accuracy")),
+            Param("max_length", int, 128, 8, 8192, help=_("tokens per text")),
             Param("batch_size", int, 32, 1, 4096),
             Param("seed", int, 0, 0, 2**31 - 1),
         ),
@@ -155,8 +162,8 @@ register_recipe(
 register_recipe(
     Recipe(
         key="lora-causal-lm",
-        label="LoRA (causal LM)",
-        description=(
+        label=_("LoRA (causal LM)"),
+        description=_(
             "LoRA adapters for a Hugging Face causal language model (transformers + peft on "
             "torch). Dataset: JSONL of prompt/completion or chat messages."
         ),
@@ -171,7 +178,7 @@ register_recipe(
             Param("lora_dropout", float, 0.05, 0.0, 0.9),
             Param("max_length", int, 256, 8, 32768),
             Param("batch_size", int, 4, 1, 1024),
-            Param("merge", bool, False, help="also write the merged weights"),
+            Param("merge", bool, False, help=_("also write the merged weights")),
             Param("seed", int, 0, 0, 2**31 - 1),
         ),
         train="models_app.finetune.lora:train",
@@ -183,8 +190,8 @@ register_recipe(
 register_recipe(
     Recipe(
         key="command",
-        label="Command (set by an administrator)",
-        description=(
+        label=_("Command (set by an administrator)"),
+        description=_(
             "Runs a training command an administrator defined in the admin (LLaMA-Factory, "
             "axolotl, a site's own trainer) with the base files, the dataset, an output "
             "folder and the hyperparameters as JSON."
@@ -192,8 +199,8 @@ register_recipe(
         requires=(),
         fetches=("*",),
         params=(
-            Param("command", str, "", help="the name of a training command"),
-            Param("hyperparameters", str, "{}", help="JSON object passed to the command"),
+            Param("command", str, "", help=_("the name of a training command")),
+            Param("hyperparameters", str, "{}", help=_("JSON object passed to the command")),
         ),
         train="",
         dataset_formats=("csv", "jsonl", "json", "txt", "parquet"),

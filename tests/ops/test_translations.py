@@ -180,6 +180,7 @@ def _user_facing_forms():
     from models_app.catalog.filters import ModelFilter
     from models_app.catalog.forms import ModelEditForm
     from models_app.catalog.models import AIModel
+    from models_app.finetune.forms import FineTuneForm
     from models_app.sharing.forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
     from models_app.versions.forms import VersionForm
 
@@ -199,6 +200,7 @@ def _user_facing_forms():
         ShareAddForm: [ShareAddForm(model=None, actor=None)],
         ShareChangeForm: [ShareChangeForm()],
         InvitationSignUpForm: [InvitationSignUpForm(email="new@example.com")],
+        FineTuneForm: [FineTuneForm(saved)],
     }
 
 
