@@ -127,6 +127,14 @@ class FineTuneForm(forms.Form):
                 "dataset_path", _("The base version has no file %(path)s.") % {"path": path}
             )
             return
+        if upload:
+            from .services import uploaded_dataset_path
+
+            try:
+                uploaded_dataset_path(upload.name)
+            except InvalidPath as exc:
+                self.add_error("dataset", str(exc))
+                return
         name = upload.name if upload else path
         field = "dataset" if upload else "dataset_path"
         try:

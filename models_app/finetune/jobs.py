@@ -36,11 +36,13 @@ def remove_output(job: FineTuneJob, by=None) -> None:
 
 def job_finish(
     job_id: int, *, state: str, error: str = "", metrics=None, lost_before=None
-) -> FineTuneJob:
+) -> FineTuneJob | None:
     """Ends a job: on success its version becomes *created*; otherwise the version and its
     objects go. Audited as the job's creator, through the worker."""
     with transaction.atomic():
-        job = FineTuneJob.objects.select_for_update().get(pk=job_id)
+        job = FineTuneJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return None  # its model was deleted meanwhile, and the job with it
         if job.finished:
             return job
         if lost_before is not None and (

@@ -201,13 +201,16 @@ class Reporter:
             self.new_log.append(str(event.get("message", "")))
 
     def flush(self, force: bool = False) -> bool:
-        """Writes what is new; returns True when a cancel was asked for."""
+        """Writes what is new; returns True when the training should stop (a cancel was
+        asked for, or the job is gone)."""
         now = time.monotonic()
         if not force and now - self.last < REPORT_SECONDS:
             return False
         self.last = now
         with transaction.atomic():
-            job = FineTuneJob.objects.select_for_update().get(pk=self.job.pk)
+            job = FineTuneJob.objects.select_for_update().filter(pk=self.job.pk).first()
+            if job is None:
+                return True  # deleted with its model: stop the training
             if self.new_log:
                 job.log = (job.log + "\n".join(self.new_log) + "\n")[-MAX_LOG_CHARS:]
             if self.new_losses:
@@ -288,6 +291,11 @@ def _error_text(reporter: Reporter, stderr_file: Path) -> str:
     return tail.splitlines()[-1] if tail else "the training process failed"
 
 
+def _finish(job_id: int, **outcome) -> str:
+    finished = job_finish(job_id, **outcome)
+    return finished.state if finished is not None else "deleted"
+
+
 def _known_format(name: str) -> bool:
     try:
         datasets.dataset_format(name)
@@ -333,32 +341,36 @@ def _run_claimed(job: FineTuneJob) -> str:
         argv = child_command(job, recipe, base_dir, dataset, output_dir, folder)
         stderr_file = folder / "stderr.txt"
         with open(stderr_file, "w") as stderr:
+            spawned = time.monotonic()
             process = spawn(argv, folder, stderr)
             try:
                 outcome = watch(process, reporter)
             finally:
                 if process.poll() is None:
                     stop(process)
+                training_seconds = time.monotonic() - spawned
         if outcome == "cancelled":
-            return job_finish(
-                job.pk, state=JobState.CANCELLED, error=_("Cancelled while it ran.")
-            ).state
+            return _finish(job.pk, state=JobState.CANCELLED, error=_("Cancelled while it ran."))
         if outcome == "failed":
             raise JobFailed(_error_text(reporter, stderr_file))
         _store_outputs(job, output_dir)
         duration = (timezone.now() - job.started_at).total_seconds()
-        return job_finish(
+        return _finish(
             job.pk,
             state=JobState.SUCCEEDED,
-            metrics={**reporter.metrics, "duration_seconds": round(duration, 3)},
-        ).state
+            metrics={
+                **reporter.metrics,
+                "duration_seconds": round(duration, 3),
+                "training_seconds": round(training_seconds, 3),
+            },
+        )
     except JobFailed as exc:
         reporter.new_log.append(f"error: {exc}")
         reporter.flush(force=True)
-        return job_finish(job.pk, state=JobState.FAILED, error=str(exc)).state
+        return _finish(job.pk, state=JobState.FAILED, error=str(exc))
     except Exception as exc:
         logger.exception("fine-tune job %s failed", job.pk)
-        return job_finish(job.pk, state=JobState.FAILED, error=f"{type(exc).__name__}: {exc}").state
+        return _finish(job.pk, state=JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
     finally:
         stopped.set()
         beat.join(5)

@@ -17,6 +17,7 @@ from models_app.audit.services import audit_record
 from models_app.catalog.services import model_create, model_delete
 from models_app.versions import blobs
 from models_app.versions.models import ModelVersion, VersionStatus
+from models_app.versions.paths import normalize_path
 from models_app.versions.services import Incoming, files_store, version_create, version_delete
 
 from .jobs import remove_output
@@ -30,8 +31,10 @@ DATASETS_FOLDER = "datasets"
 
 
 def uploaded_dataset_path(filename: str) -> str:
+    """Where an uploaded dataset is stored in the new version; InvalidPath for a name no
+    file may have."""
     name = PurePosixPath(filename.replace("\\", "/")).name or "dataset"
-    return f"{DATASETS_FOLDER}/{name}"
+    return normalize_path(f"{DATASETS_FOLDER}/{name}")
 
 
 def job_create(

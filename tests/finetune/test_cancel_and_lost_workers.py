@@ -197,3 +197,20 @@ def _named_upload(content: bytes, name: str):
     upload = io.BytesIO(content)
     upload.name = name
     return upload
+
+
+def test_deleting_the_model_during_training_stops_it_and_leaves_no_objects(
+    client_for, owner, model, encoder_version, slow_command, run_db_worker, worker_thread
+):
+    client = client_for(owner)
+    job = start_slow_job(client, model)
+    worker = worker_thread(run_db_worker)
+    assert wait_for(lambda: FineTuneJob.objects.filter(pk=job.pk, step__gte=2).exists())
+
+    response = client.post(f"/models/{model.uuid}/delete/", {"confirm": "confirm"})
+    assert response.status_code == 302
+    worker.join(20)
+
+    assert not worker.is_alive()
+    assert not FineTuneJob.objects.exists()
+    assert stored_keys_of(model) == set()
