@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 EXTRAS ?= dev$(if $(LLM),$(comma)llm)$(comma)demo
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
+# The tests run every runtime: `make test` installs the llm extra for them (CI adds train).
+TEST_EXTRAS ?= dev,llm,demo
 
 .PHONY: run test lint format install messages e2e clean
 
@@ -22,12 +24,12 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	# The web server and the deployments supervisor together (Procfile); Ctrl-C stops both.
-	$(VENV)/bin/honcho start
+	# The web server, the deployments supervisor and the task worker together (Procfile);
+	# Ctrl-C stops them all.
+	$(VENV)/bin/honcho start -f Procfile
 
-# The tests run every runtime: the llm extra is installed for them.
 test:
-	$(MAKE) lint EXTRAS=dev,llm,demo
+	$(MAKE) lint EXTRAS=$(TEST_EXTRAS)
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "models_app.sharing",
     "models_app.api",
     "models_app.deployments",
+    "models_app.finetune",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "modelhub",
 ]
 
@@ -213,6 +217,33 @@ STORAGES = {
         "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
+
+# Background work (fine-tune jobs) goes through Django's Tasks framework (models_app/queue.py).
+# The database is the default queue (`manage.py db_worker`, nothing more to install); with
+# MODELHUB_TASKS_REDIS_URL the jobs go to RQ on that Redis (`manage.py rqworker QUEUE`).
+TASKS_QUEUE = env.str("MODELHUB_TASKS_QUEUE", default="default")
+TASKS_REDIS_URL = env.str("MODELHUB_TASKS_REDIS_URL", default="")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_rq.RQBackend"
+        if TASKS_REDIS_URL
+        else "django_tasks_db.DatabaseBackend",
+        # "default" too: tasks are declared on it and sent to TASKS_QUEUE when enqueued.
+        "QUEUES": sorted({"default", TASKS_QUEUE}),
+    }
+}
+RQ_QUEUES = {
+    name: {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}
+    for name in TASKS["default"]["QUEUES"]
+}
+# The RQ dashboard in the admin only when RQ carries the jobs (it reads Redis, it has no table).
+RQ_SHOW_ADMIN_LINK = bool(TASKS_REDIS_URL)
+# Trainings one worker machine runs at once; more jobs wait in the queue.
+FINETUNE_SLOTS = env.int("MODELHUB_FINETUNE_SLOTS", default=1)
+# A running job whose worker has not reported for this long is failed as "worker lost".
+FINETUNE_HEARTBEAT_TIMEOUT = env.int("MODELHUB_FINETUNE_HEARTBEAT_TIMEOUT", default=60)
+# Where workers unpack base files and datasets while they train.
+FINETUNE_WORK_DIR = env.str("MODELHUB_FINETUNE_WORK_DIR", default="") or None
 
 # Limits live here and nowhere else (SPEC §10, S-6).
 MAX_UPLOAD_BYTES = env.int("MODELHUB_MAX_UPLOAD_BYTES", default=100 * 1024**3)

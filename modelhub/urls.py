@@ -21,6 +21,7 @@ APP_URLS = [
     "models_app.api.urls",
     "models_app.deployments.urls",
     "models_app.deployments.gateway_urls",
+    "models_app.finetune.urls",
 ]
 
 

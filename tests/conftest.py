@@ -1,5 +1,8 @@
 """The cast every test can use, storage isolation, and the browser for e2e tests."""
 
+import os
+import tempfile
+
 import pytest
 from django.test import Client
 
@@ -24,12 +27,23 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get(
+        "NAME"
+    ):
+        # A file in memory rather than SQLite's shared-cache memory database: threads (a
+        # task worker beside the test) then get their own connections with real locking
+        # and busy waits, as on a server, instead of "database table is locked".
+        folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+        database["TEST"]["NAME"] = os.path.join(folder, f"modelhub-test-{os.getpid()}.sqlite3")
 
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
-    """Every test writes local files to its own folder."""
+    """Every test writes local files to its own folder (fine-tune workers' too: their
+    training slots are file locks there)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FINETUNE_WORK_DIR = str(tmp_path / "finetune")
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,9 @@ class AuditAction(models.TextChoices):
     DEPLOYMENT_DELETED = "deployment_deleted", _("Deployment deleted")
     ENDPOINT_KEY_CREATED = "endpoint_key_created", _("API endpoint key created")
     ENDPOINT_KEY_REVOKED = "endpoint_key_revoked", _("API endpoint key revoked")
+    FINETUNE_QUEUED = "finetune_queued", _("Fine-tune queued")
+    FINETUNE_CANCELLED = "finetune_cancelled", _("Fine-tune cancelled")
+    FINETUNE_FINISHED = "finetune_finished", _("Fine-tune finished")
 
 
 # Labels for the detail keys the apps record; an unknown key is shown as it is.
@@ -65,6 +68,11 @@ DETAIL_LABELS = {
     "from_version": _("previous version"),
     "key": _("endpoint key"),
     "rate_limit_rpm": _("requests per minute"),
+    "job": _("job"),
+    "recipe": _("recipe"),
+    "base": _("base version"),
+    "dataset": _("dataset"),
+    "state": _("state"),
 }
 SIZE_KEYS = {"size"}
 ROLE_KEYS = {"role", "previous"}

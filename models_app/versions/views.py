@@ -26,6 +26,7 @@ from .listing import breadcrumb, folder_exists, list_folder, nearest_folder
 from .models import ModelVersion, VersionFile
 from .paths import InvalidPath, normalize_folder, normalize_path, normalize_paths
 from .preview import file_preview
+from .sections import rendered_version_sections
 from .services import (
     Incoming,
     StorageFailed,
@@ -93,7 +94,14 @@ def version_detail_view(request, ref, name):
             request, model, "versions", version=version, listing=listing, oob=True
         )
         return render(request, "versions/_file_browser_update.html", context)
-    return _page(request, model, "versions/version_detail.html", version=version, listing=listing)
+    return _page(
+        request,
+        model,
+        "versions/version_detail.html",
+        version=version,
+        listing=listing,
+        version_sections=rendered_version_sections(request, version),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -115,6 +115,6 @@ def test_the_card_menu_closes_on_a_click_elsewhere(page, sign_in, owner, model):
     sign_in(owner)
     menu = page.locator(".card-menu")
     menu.locator("summary").click()
-    expect(menu.get_by_role("button", name="Fine-tune")).to_be_disabled()
+    expect(menu.get_by_role("link", name="Playground")).to_be_visible()
     page.locator("h1").click()
-    expect(menu.get_by_role("button", name="Fine-tune")).to_be_hidden()
+    expect(menu.get_by_role("link", name="Playground")).to_be_hidden()

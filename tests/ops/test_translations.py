@@ -182,6 +182,7 @@ def _user_facing_forms():
     from models_app.catalog.models import AIModel
     from models_app.deployments.forms import DeployForm, RedeployForm
     from models_app.deployments.key_forms import EndpointKeyForm
+    from models_app.finetune.forms import FineTuneForm
     from models_app.sharing.forms import InvitationSignUpForm, ShareAddForm, ShareChangeForm
     from models_app.versions.forms import VersionForm
 
@@ -204,6 +205,7 @@ def _user_facing_forms():
         DeployForm: [DeployForm(model=saved)],
         RedeployForm: [RedeployForm(newer_versions=[])],
         EndpointKeyForm: [EndpointKeyForm()],
+        FineTuneForm: [FineTuneForm(saved)],
     }
 
 

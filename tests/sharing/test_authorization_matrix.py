@@ -234,6 +234,43 @@ def models_endpoint_key(scene):
     return {"ref": scene.model.uuid, "pk": key.pk}
 
 
+def training_command(scene):
+    from models_app.finetune.models import TrainingCommand
+
+    TrainingCommand.objects.get_or_create(name="matrix", defaults={"command": "true"})
+
+
+def finetune_form(scene):
+    sample_version(scene)
+    training_command(scene)
+    return {
+        "base_version": "v1",
+        "recipe": "command",
+        "param_command": "matrix",
+        "dataset": SimpleUploadedFile("train.csv", b"text,label\na,b\n"),
+    }
+
+
+def sample_job(scene):
+    """A queued fine-tune job of the sample model (never run: no worker here)."""
+    from models_app.finetune.models import FineTuneJob
+    from models_app.finetune.recipes import recipe
+    from models_app.finetune.services import job_create
+
+    job = FineTuneJob.objects.filter(model=scene.model).first()
+    if job is None:
+        training_command(scene)
+        job = job_create(
+            by=scene.users["owner"],
+            model=scene.model,
+            base_version=sample_version(scene),
+            recipe=recipe("command"),
+            params={"command": "matrix", "hyperparameters": "{}"},
+            dataset_path=SAMPLE_FILE,
+        )
+    return {"ref": scene.model.uuid, "job_id": job.pk}
+
+
 @dataclass(frozen=True)
 class Route:
     """One route: the access each method needs (None: the method is refused with 405)."""
@@ -382,6 +419,12 @@ ROUTES = {
         writes=True,
     ),
     "deployments:delete": Route(post=Action.EDIT, kwargs=deployment_ref(), writes=True),
+    "finetune:tab": Route(get=Action.VIEW, head=True),
+    "finetune:new": Route(
+        get=Action.EDIT, post=Action.EDIT, data=finetune_form, writes=True, head=True
+    ),
+    "finetune:job": Route(get=Action.VIEW, kwargs=sample_job, head=True),
+    "finetune:cancel": Route(post=Action.EDIT, kwargs=sample_job, writes=True),
     "sharing:tab": Route(
         get=Action.VIEW,
         post=Action.MANAGE_SHARING,
@@ -492,7 +535,8 @@ def database_state():
     return {
         m._meta.label: sorted(map(repr, m._base_manager.order_by("pk").values_list()))
         for m in apps.get_models()
-        if m._meta.label != "sessions.Session"
+        # Unmanaged models have no table of ours (django-rq's admin dashboard).
+        if m._meta.label != "sessions.Session" and m._meta.managed
     }
 
 
