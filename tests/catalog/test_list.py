@@ -280,9 +280,7 @@ def test_delete_is_not_in_the_menu_for_viewers_and_editors(client_for, model, wh
     assert f"/models/{model.uuid}/delete/" not in html
 
 
-def test_every_operation_of_the_product_is_built_none_is_shown_disabled(
-    client_for, owner, model
-):
+def test_every_operation_of_the_product_is_built_none_is_shown_disabled(client_for, owner, model):
     """Playground, Create API endpoint, Fine-tune and Deploy each replaced catalog's
     "not available yet" placeholder by declaring its key (catalog/declarations.py)."""
     html = client_for(owner).get("/models/").content.decode()
