@@ -168,7 +168,7 @@ def test_a_training_dies_with_its_killed_worker(tmp_path):
 
 
 def test_a_killed_worker_leaves_no_orphan_objects_once_its_job_is_failed(
-    client_for, owner, model, encoder_version, slow_command, settings
+    client_for, owner, model, encoder_version, slow_command, settings, delete_at_once
 ):
     client = client_for(owner)
     keys_before = stored_keys_of(model)
@@ -200,7 +200,14 @@ def _named_upload(content: bytes, name: str):
 
 
 def test_deleting_the_model_during_training_stops_it_and_leaves_no_objects(
-    client_for, owner, model, encoder_version, slow_command, run_db_worker, worker_thread
+    client_for,
+    owner,
+    model,
+    encoder_version,
+    slow_command,
+    run_db_worker,
+    worker_thread,
+    delete_at_once,
 ):
     client = client_for(owner)
     job = start_slow_job(client, model)
