@@ -11,6 +11,7 @@ from django.db import connections
 from models_app.access.caller import Caller
 from models_app.versions import blobs
 from models_app.versions.services import Incoming, files_store, version_create
+from tests.deployments.conftest import supervisor, supervisors  # noqa: F401 (fixtures)
 
 from .tinymodels import encoder_onnx_and_tokenizer, sentiment_csv
 
