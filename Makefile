@@ -24,8 +24,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	# The web server, the deployments supervisor and the task worker together (Procfile);
-	# Ctrl-C stops them all.
+	# The web server, the deployments supervisor (run_deployments) and the task worker
+	# (db_worker) together, as the Procfile lists them; Ctrl-C stops them all.
 	$(VENV)/bin/honcho start -f Procfile
 
 test:
