@@ -11,9 +11,16 @@ request is made through Django's test client with a read token (`Authorization: 
 middleware, token check, SQL, JSON), as `HfApi.list_models` makes it: a few warm-up
 requests, then the requests take turns for --runs rounds. The SQL query count of each is
 taken from one extra request with query capture on.
+
+The filling ends with `VACUUM ANALYZE`, whose sample decides PostgreSQL's estimate of a
+search's matches and so its plan: after the timings, each search's page query is run once
+more under `EXPLAIN ANALYZE` and the step that tests the search is printed (which index,
+estimated against real matches, rows read and thrown away), so a run says which plan it
+measured.
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -38,6 +45,71 @@ REQUESTS = [
     ("search `classifier`, limit 10", {"search": "classifier", "limit": "10"}),
     ("sort by downloads", {"sort": "downloads"}),
 ]
+
+
+class PageQuery(list):
+    """The SQL and parameters of the page query (the one that reads models with a LIMIT)."""
+
+    def __call__(self, execute, sql, params, many, context):
+        if 'FROM "catalog_aimodel"' in sql and " LIMIT " in sql:
+            self.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def search_step(plan: dict) -> dict | None:
+    """The plan node that tests `search_text LIKE …`: a filter, a recheck or an index
+    condition."""
+    conditions = " ".join(str(plan.get(k, "")) for k in ("Filter", "Recheck Cond", "Index Cond"))
+    if "~~" in conditions:
+        return plan
+    for child in plan.get("Plans", []):
+        found = search_step(child)
+        if found:
+            return found
+    return None
+
+
+def explain_searches(user) -> list[tuple]:
+    """One `EXPLAIN (ANALYZE, FORMAT JSON)` of each search's page query as `user`."""
+    _token, secret = token_create(by=user, user=user, name="plan", scope="read", expires_days=30)
+    client = Client(SERVER_NAME="localhost", headers={"Authorization": f"Bearer {secret}"})
+    rows = []
+    for label, params in REQUESTS:
+        if "search" not in params:
+            continue
+        page = PageQuery()
+        with connection.execute_wrapper(page):
+            client.get("/api/models", params)
+        sql, values = page[0]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", values)
+            (explained,) = cursor.fetchone()
+        matches = AIModel.objects.visible_to(user).search(params["search"]).count()
+        explained = json.loads(explained) if isinstance(explained, str) else explained
+        step = search_step(explained[0]["Plan"])
+        # A bitmap heap scan's index is named by its bitmap index scan below it.
+        where = step.get("Index Name") or step.get("Plans", [{}])[0].get("Index Name", "")
+        # EXPLAIN gives a node's rows as a rounded average per loop: with many loops (the
+        # member's plan probes once per visible id) the totals are not known.
+        loops = step["Actual Loops"]
+        dropped = step.get("Rows Removed by Filter", 0) + step.get(
+            "Rows Removed by Index Recheck", 0
+        )
+        out, dropped = (step["Actual Rows"], dropped) if loops == 1 else ("—", "—")
+        rows.append(
+            (
+                label,
+                f"{step['Node Type']} ({where})",
+                loops,
+                step["Plan Rows"],
+                matches,
+                out,
+                dropped,
+                explained[0]["Planning Time"],
+                explained[0]["Execution Time"],
+            )
+        )
+    return rows
 
 
 def measure(user, runs: int):
@@ -78,6 +150,14 @@ def main():
     users, root = list_bench.ensure_people()
     print(f"Python {sys.version.split()[0]} at {os.path.realpath(sys.executable)}")
     print(f"CPU probe before: {list_bench.cpu_probe_ms():.0f} ms (5M-step Python loop)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget, current_setting('default_statistics_target') FROM pg_attribute"
+            " WHERE attrelid = 'catalog_aimodel'::regclass AND attname = 'search_text'"
+        )
+        own, default = cursor.fetchone()
+    own = default if own in (None, -1) else own
+    print(f"statistics target of search_text: {own} (server default {default})")
     total = AIModel.objects.count()
     member = users[0]
     for who, user in [("superuser", root), ("member", member)]:
@@ -89,6 +169,19 @@ def main():
             print(f"| {label} | {count} | {median:.1f} | {p95:.1f} | {fastest:.1f} | {queries} |")
         print(f"\nload average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
         print(f"CPU probe after: {list_bench.cpu_probe_ms():.0f} ms")
+        print(f"\nThe search step of each page query ({who}, EXPLAIN ANALYZE):\n")
+        print(
+            "| request | plan step | loops | estimated rows a loop | matches it may see | rows out "
+            "| rows read and dropped | planning ms | execution ms |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        for label, step, loops, estimated, matches, out, dropped, planning, ms in explain_searches(
+            user
+        ):
+            print(
+                f"| {label} | {step} | {loops} | {estimated} | {matches} | {out} | {dropped} "
+                f"| {planning:.2f} | {ms:.2f} |"
+            )
 
 
 if __name__ == "__main__":
