@@ -9,7 +9,10 @@ gthread, 8 threads), the model's --files files of --size-mib MiB in all:
   to the browser uploader's route (raw body, the browser's way), alternated --runs times;
 - download: `snapshot_download` into an empty cache each run vs one `curl` fetching the same
   files from the same `resolve` URLs with the same token into files, and vs the same GETs
-  made with httpx (the client's HTTP library) and its chunk size, alternated.
+  made with httpx (the client's HTTP library) and its chunk size, alternated; with
+  --static-reference also curl and httpx fetching the same files from nginx serving them
+  straight from disk (sendfile, no application): what each client reaches from a plain file
+  server on this machine, so the hub's share and the client's share can be told apart.
 --s3: `upload_folder` of the same model with S3 storage (a moto server): the hub worker's peak
 RSS, and the request body bytes the client sent to the hub and to the bucket (counted in
 httpx, which huggingface_hub sends every request with).
@@ -74,6 +77,40 @@ class SentBytes:
             return original(client, request, **kwargs)
 
         httpx.Client.send = send
+
+
+NGINX = Path("/usr/sbin/nginx")
+
+
+def static_server(root: Path, work: Path, port: int) -> Server:
+    """nginx serving `root` under the hub's resolve URLs (`/<ns>/<name>/resolve/main/<path>`)
+    with sendfile, in the foreground so it is stopped by its pid like the hub."""
+    conf = work / "nginx.conf"
+    temp = work / "nginx-temp"
+    temp.mkdir(exist_ok=True)
+    # Started by root, nginx's worker would read as `nobody`: the temporary folder is 0700.
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf.write_text(f"""
+{user}
+worker_processes 1;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{}}
+http {{
+    access_log off;
+    sendfile on;
+    default_type application/octet-stream;
+    client_body_temp_path {temp}; proxy_temp_path {temp}; fastcgi_temp_path {temp};
+    uwsgi_temp_path {temp}; scgi_temp_path {temp};
+    server {{
+        listen 127.0.0.1:{port};
+        location ~ ^/[^/]+/[^/]+/resolve/main/(.+)$ {{ alias {root}/$1; }}
+        location = /healthz {{ return 200 "ok"; }}
+    }}
+}}
+""")
+    return Server([str(NGINX), "-c", str(conf), "-p", str(work)], dict(os.environ))
 
 
 def hub(env, port) -> Server:
@@ -175,6 +212,18 @@ class Bench:
         shutil.rmtree(target)
         return self.total, seconds
 
+    def static_reference(self, measure):
+        """Adds curl and httpx from nginx to a comparison (`measure(port)` → its references),
+        or nothing when nginx is not on the machine."""
+        if not self.args.static_reference:
+            return [], lambda: None
+        if not NGINX.exists():
+            sys.exit("--static-reference needs nginx (apt-get install nginx-light)")
+        port = free_port()
+        server = static_server(self.model_dir, self.work, port)
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        return measure(port), server.stop
+
     def httpx_download(self, port, seed, repo_id) -> tuple[int, float]:
         """The same GETs with the client's own HTTP library and chunk size, one file after
         the other, into files: what is left of the client's speed without the client."""
@@ -261,6 +310,10 @@ class Bench:
         if "download" not in self.args.phases:
             return
         server = hub(env, port)
+        statics, stop_static = self.static_reference(lambda static_port: [
+            ("curl from nginx", lambda: self.curl_download(static_port, seed_, repo_id)),
+            ("httpx from nginx", lambda: self.httpx_download(static_port, seed_, repo_id)),
+        ])  # fmt: skip
         try:
             wait_for(f"http://127.0.0.1:{port}/healthz")
             self.compare(
@@ -268,9 +321,22 @@ class Bench:
                 "snapshot_download", lambda: self.hf_download(port, seed_, repo_id),
                 ("curl", lambda: self.curl_download(port, seed_, repo_id)),
                 ("httpx", lambda: self.httpx_download(port, seed_, repo_id)),
+                *statics,
             )  # fmt: skip
         finally:
             server.stop()
+            stop_static()
+        if statics:
+            figure = lambda label: self.results[f"download: {label}"]["GB/s"]  # noqa: E731
+            self.results["download: hub / nginx, curl"] = round(
+                figure("curl") / figure("curl from nginx"), 2
+            )
+            self.results["download: hub / nginx, httpx"] = round(
+                figure("httpx") / figure("httpx from nginx"), 2
+            )
+            self.results["download: httpx / curl, both from nginx"] = round(
+                figure("httpx from nginx") / figure("curl from nginx"), 2
+            )
 
     def s3(self):
         moto_port = free_port()
@@ -326,6 +392,10 @@ def main():
     parser.add_argument(
         "--phases", default="upload,download", help="Local phases to run (comma list)."
     )
+    parser.add_argument(
+        "--static-reference", action="store_true",
+        help="Also fetch the same files with curl and httpx from nginx (a plain file server).",
+    )  # fmt: skip
     args = parser.parse_args()
     args.phases = set(args.phases.split(","))
     work = Path(tempfile.mkdtemp(prefix="modelhub-bench-hf-"))
