@@ -169,6 +169,46 @@ def worker_rss_kib(master_pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (all its threads), in seconds."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def processes_where(test) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if test(entry):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def cpu_by_part(web_pid: int, runner_pid: int) -> dict:
+    """CPU seconds so far of each part of the bench: the gunicorn workers, the runner, the
+    PostgreSQL backends of the bench's database, and this process (the client threads)."""
+    database = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+
+    def worker(entry):
+        return (entry / "stat").read_text().rpartition(")")[2].split()[1] == str(web_pid)
+
+    def backend(entry):
+        return bool(database) and f" {database} ".encode() in (entry / "cmdline").read_bytes()
+
+    return {
+        "gateway workers": sum(cpu_seconds(p) for p in processes_where(worker)),
+        "runner": cpu_seconds(runner_pid),
+        "postgres": sum(cpu_seconds(p) for p in processes_where(backend)),
+        "client": cpu_seconds(os.getpid()),
+    }
+
+
 def streamed_chat(client: httpx.Client, url: str, key: str, model: str, max_tokens: int):
     """(seconds to the first content chunk, content chunks, seconds from first to last)."""
     body = {
@@ -311,18 +351,35 @@ def report_streaming(chat, chat_key, gateway, args):
     print(f"   gateway TTFT {g[0] - d[0]:+.2f} ms, tokens/s {100 * g[1] / d[1]:.1f} % of direct")
 
 
-def report_embeddings(embed, embed_key, gateway, args):
+def report_embeddings(embed, embed_key, gateway, web, runner_pid, args):
     print(f"\n2. Embeddings, ONNX runner, concurrency 8, {args.embed_seconds:.0f} s each")
+    cpu = {}
+    started = cpu_by_part(web.pid, runner_pid)
     direct_rps, direct_err = bench_embeddings(
         f"{embed.base_url}/v1/embeddings", "", embed.gateway_name(), args.embed_seconds
     )
+    middle = cpu_by_part(web.pid, runner_pid)
     gateway_rps, gateway_err = bench_embeddings(
         f"{gateway}/embeddings", embed_key, embed.model.repo_id, args.embed_seconds
     )
+    ended = cpu_by_part(web.pid, runner_pid)
+    for side, before, after, rps in (
+        ("direct", started, middle, direct_rps),
+        ("gateway", middle, ended, gateway_rps),
+    ):
+        requests = rps * args.embed_seconds
+        cpu[side] = {part: 1000 * (after[part] - before[part]) / requests for part in after}
     print(f"   direct  {direct_rps:8.1f} req/s ({direct_err} errors)")
     print(
         f"   gateway {gateway_rps:8.1f} req/s ({gateway_err} errors): "
         f"{100 * gateway_rps / direct_rps:.1f} %"
+    )
+    print(
+        "   CPU per request (ms): "
+        + "; ".join(
+            f"{side}: " + ", ".join(f"{part} {ms:.2f}" for part, ms in parts.items())
+            for side, parts in cpu.items()
+        )
     )
 
 
@@ -366,7 +423,8 @@ def main():
     try:
         if chat is not None:
             report_streaming(chat, chat_key, gateway, args)
-        report_embeddings(embed, embed_key, gateway, args)
+        runner_pid = supervisor.runners[embed.pk].process.pid
+        report_embeddings(embed, embed_key, gateway, web, runner_pid, args)
         if chat is not None:
             report_soak(chat, chat_key, gateway, web, args)
     finally:
