@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import django
@@ -169,13 +170,15 @@ def worker_rss_kib(master_pid: int) -> int:
     return total
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process (all its threads), in seconds."""
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU time of one process (all its threads), in seconds; with
+    `children`, that of its children that exited and were waited for instead."""
     try:
         fields = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    first = 13 if children else 11
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 def processes_where(test) -> list[int]:
@@ -201,8 +204,10 @@ def cpu_by_part(web_pid: int, runner_pid: int) -> dict:
     def backend(entry):
         return bool(database) and f" {database} ".encode() in (entry / "cmdline").read_bytes()
 
+    # Workers recycled by max_requests meanwhile count through the master (it reaps them).
     return {
-        "gateway workers": sum(cpu_seconds(p) for p in processes_where(worker)),
+        "gateway workers": sum(cpu_seconds(p) for p in processes_where(worker))
+        + cpu_seconds(web_pid, children=True),
         "runner": cpu_seconds(runner_pid),
         "postgres": sum(cpu_seconds(p) for p in processes_where(backend)),
         "client": cpu_seconds(os.getpid()),
@@ -242,25 +247,36 @@ def streamed_chat(client: httpx.Client, url: str, key: str, model: str, max_toke
     return first - started, chunks, last - first
 
 
-def bench_streaming(direct_url, gateway_url, key, direct_model, gateway_model, chats, max_tokens):
+def bench_streaming(
+    direct_url, gateway_url, key, direct_model, gateway_model, chats, max_tokens, cpu_now
+):
+    """Medians per side (TTFT, tokens/s, chunks) and the CPU each part spent per content
+    chunk on that side (`cpu_now()` read around each chat)."""
     results = {"direct": [], "gateway": []}
+    spent = {"direct": defaultdict(float), "gateway": defaultdict(float)}
+    sides = {
+        "direct": (direct_url, "", direct_model),
+        "gateway": (gateway_url, key, gateway_model),
+    }
     with httpx.Client(timeout=120, trust_env=False) as client:
         for _ in range(3):  # warm-up: connections, caches
-            streamed_chat(client, direct_url, "", direct_model, max_tokens)
-            streamed_chat(client, gateway_url, key, gateway_model, max_tokens)
+            for url, secret, model in sides.values():
+                streamed_chat(client, url, secret, model, max_tokens)
         for _ in range(chats):
-            results["direct"].append(
-                streamed_chat(client, direct_url, "", direct_model, max_tokens)
-            )
-            results["gateway"].append(
-                streamed_chat(client, gateway_url, key, gateway_model, max_tokens)
-            )
-    summary = {}
+            for side, (url, secret, model) in sides.items():
+                before = cpu_now()
+                results[side].append(streamed_chat(client, url, secret, model, max_tokens))
+                after = cpu_now()
+                for part in after:
+                    spent[side][part] += after[part] - before[part]
+    summary, cpu = {}, {}
     for side, runs in results.items():
         ttft = statistics.median(r[0] for r in runs) * 1000
         rates = [(r[1] - 1) / r[2] for r in runs if r[1] > 1 and r[2] > 0]
         summary[side] = (ttft, statistics.median(rates), statistics.mean(r[1] for r in runs))
-    return summary
+        chunks = sum(r[1] for r in runs)
+        cpu[side] = {part: 1000 * seconds / chunks for part, seconds in spent[side].items()}
+    return summary, cpu
 
 
 def bench_embeddings(url, key, model, seconds, concurrency=8):
@@ -331,8 +347,8 @@ def cpu_probe_ms() -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def report_streaming(chat, chat_key, gateway, args):
-    summary = bench_streaming(
+def report_streaming(chat, chat_key, gateway, web, runner_pid, args):
+    summary, cpu = bench_streaming(
         f"{chat.base_url}/v1/chat/completions",
         f"{gateway}/chat/completions",
         chat_key,
@@ -340,6 +356,7 @@ def report_streaming(chat, chat_key, gateway, args):
         chat.model.repo_id,
         args.chats,
         args.max_tokens,
+        lambda: cpu_by_part(web.pid, runner_pid),
     )
     print(f"\n1. Streamed chat, llama.cpp, {args.chats} chats each way, taking turns")
     for side, (ttft, rate, chunks) in summary.items():
@@ -349,6 +366,13 @@ def report_streaming(chat, chat_key, gateway, args):
         )
     d, g = summary["direct"], summary["gateway"]
     print(f"   gateway TTFT {g[0] - d[0]:+.2f} ms, tokens/s {100 * g[1] / d[1]:.1f} % of direct")
+    print(
+        "   CPU per content chunk (ms, whole chats): "
+        + "; ".join(
+            f"{side}: " + ", ".join(f"{part} {ms:.3f}" for part, ms in parts.items())
+            for side, parts in cpu.items()
+        )
+    )
 
 
 def report_embeddings(embed, embed_key, gateway, web, runner_pid, args):
@@ -422,7 +446,8 @@ def main():
     gateway = f"http://127.0.0.1:{port}/v1"
     try:
         if chat is not None:
-            report_streaming(chat, chat_key, gateway, args)
+            chat_runner = supervisor.runners[chat.pk].process.pid
+            report_streaming(chat, chat_key, gateway, web, chat_runner, args)
         runner_pid = supervisor.runners[embed.pk].process.pid
         report_embeddings(embed, embed_key, gateway, web, runner_pid, args)
         if chat is not None:

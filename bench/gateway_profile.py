@@ -117,7 +117,7 @@ def profile_steps(embed, secret, requests):
     from models_app.deployments import gateway, gateway_views
 
     timer = StepTimer()
-    timer.wrap(gateway, "active_key", "  key lookup (hash + query)")
+    timer.wrap(gateway, "key_request", "  key + deployments (one query)")
     timer.wrap(gateway_views, "authenticate", "authenticate")
     timer.wrap(gateway_views, "take_rate_limit", "rate limit")
     timer.wrap(gateway_views, "_json_body", "request body")
@@ -321,6 +321,10 @@ def main():
     print(f"CPU probe {gateway_bench.cpu_probe_ms():.0f} ms")
     chat, embed, chat_key, embed_key = gateway_bench.setup(with_chat=not args.no_chat, minilm=False)
     supervisor = gateway_bench.start_runners([d for d in (chat, embed) if d is not None])
+    # As in a gunicorn worker (post_worker_init): usage rows queued, written once a second.
+    from models_app.deployments.usage import start_usage_writer, stop_usage_writer
+
+    start_usage_writer()
     try:
         if args.only in (None, "steps"):
             profile_steps(embed, embed_key, args.requests)
@@ -331,6 +335,7 @@ def main():
         if args.only in (None, "cprofile"):
             cprofile_embeddings(embed, embed_key, args.requests)
     finally:
+        stop_usage_writer()
         supervisor.shutdown()
     print(f"CPU probe after {gateway_bench.cpu_probe_ms():.0f} ms")
 

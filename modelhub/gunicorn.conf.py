@@ -53,3 +53,28 @@ loglevel = os.environ.get("MODELHUB_LOG_LEVEL", "info").lower()
 logconfig_dict = logging_config(
     os.environ.get("MODELHUB_LOG_FORMAT", "plain"), loglevel.upper(), gunicorn=True
 )
+
+
+def _django_ready() -> bool:
+    """Whether the worker serves ModelHub (another WSGI app may be given on the command
+    line, as the benchmarks do)."""
+    from django.apps import apps
+
+    return apps.ready
+
+
+def post_worker_init(worker):
+    """The gateway's usage rows are queued and written once a second by a thread of the
+    worker, instead of one insert and commit on each request's path."""
+    if _django_ready():
+        from models_app.deployments.usage import start_usage_writer
+
+        start_usage_writer()
+
+
+def worker_exit(server, worker):
+    """What the worker queued is written before it goes (recycled, reloaded, stopped)."""
+    if _django_ready():
+        from models_app.deployments.usage import stop_usage_writer
+
+        stop_usage_writer()

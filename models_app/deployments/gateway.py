@@ -24,7 +24,8 @@ from models_app.api.auth import bearer_secret
 from models_app.api.scopes import SCOPE_ACTIONS
 from models_app.api.services import active_token, token_used
 
-from .keys import KEY_START, active_key, key_caller
+from .keyrequests import key_request
+from .keys import KEY_START, key_caller
 from .models import Runtime
 from .secrets import SecretUnreadable
 from .upstream import UpstreamRefused, upstream_client, upstream_key
@@ -86,10 +87,12 @@ def not_deployed(name: str) -> GatewayError:
 @dataclass(frozen=True)
 class GatewayCaller:
     """Who calls the gateway: the access Caller, and the endpoint key it came with (None for
-    a personal token or a signed-in browser)."""
+    a personal token or a signed-in browser) with its model's ready deployments, newest
+    first, read along with it."""
 
     caller: Caller
     key: object = None
+    key_model_ready: tuple = ()
 
     def may_reach(self, model) -> bool:
         """An endpoint key reaches its own model only; anything else looks like no model."""
@@ -112,9 +115,13 @@ def authenticate(request, *, session_ok: bool) -> GatewayCaller:
             "missing_api_key",
         )
     if secret.startswith(KEY_START):
-        key = active_key(secret)
-        if key is not None:
-            return GatewayCaller(caller=key_caller(key, address), key=key)
+        found = key_request(secret)
+        if found is not None:
+            return GatewayCaller(
+                caller=key_caller(found.key, address),
+                key=found.key,
+                key_model_ready=tuple(found.ready),
+            )
     else:
         token = active_token(secret)
         if token is not None:
