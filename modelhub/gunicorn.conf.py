@@ -25,7 +25,10 @@ timeout = int(os.environ.get("MODELHUB_WEB_TIMEOUT", 120))
 graceful_timeout = int(os.environ.get("MODELHUB_WEB_GRACEFUL_TIMEOUT", 300))
 keepalive = 5
 # Recycle workers now and then so slow leaks cannot build up; the jitter staggers restarts.
-max_requests = int(os.environ.get("MODELHUB_WEB_MAX_REQUESTS", 2000))
+# Not too often: a new worker spends about a second of CPU importing Django and the apps,
+# and at 2000 a busy gateway (a few hundred requests a second) recycled every worker every
+# few seconds, 0.6 ms of CPU per request (bench/README.md, issue 13).
+max_requests = int(os.environ.get("MODELHUB_WEB_MAX_REQUESTS", 20000))
 max_requests_jitter = max_requests // 10
 
 # The reverse proxy that may set X-Forwarded-Proto for gunicorn itself (Django reads the same
