@@ -9,9 +9,9 @@ and on the gateway's hot path httpx cost 0.45 ms of CPU per request and 3.8 ms p
 chat of 73 events, against 0.12 ms and 1.9 ms here (bench/README.md, issue 13).
 
 Failures are raised as httpx's exceptions, so the gateway handles both kinds of deployment
-alike. An answer is read through `iter_raw()` as the runner sends it (one piece per chunk of
-a streamed answer) and handed back with `close()`: a connection whose answer was read to the
-end goes back to the pool, any other is closed."""
+alike. An answer is read through `iter_raw()` as the runner sends it and handed back with
+`close()`: a connection whose answer was read to the end goes back to the pool, any other is
+closed."""
 
 import http.client
 import select
@@ -30,6 +30,8 @@ IDLE_SECONDS = 4.0
 # Idle connections kept per runner and worker; more are closed when handed back.
 IDLE_MAX = 32
 READ_SIZE = 64 * 1024
+# What sending on a connection the runner had closed raises, before any answer.
+CLOSED_MEANWHILE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 class RunnerAnswer:
@@ -43,10 +45,20 @@ class RunnerAnswer:
         self.headers = response.headers
 
     def iter_raw(self):
-        """The body as it arrives: at most what one read of the socket brings."""
+        """The body as it arrives. What the socket already holds when a piece is read comes
+        with it (a streamed answer's events that piled up while the gateway was busy go on
+        in one write instead of one each); nothing is waited for beyond the first byte."""
+        response = self._response
         try:
-            while piece := self._response.read1(READ_SIZE):
-                yield piece
+            while piece := response.read1(READ_SIZE):
+                pieces, size = [piece], len(piece)
+                while size < READ_SIZE and _more_waiting(response):
+                    more = response.read1(READ_SIZE - size)
+                    if not more:
+                        break
+                    pieces.append(more)
+                    size += len(more)
+                yield piece if len(pieces) == 1 else b"".join(pieces)
         except TimeoutError as exc:
             raise httpx.ReadTimeout(str(exc)) from exc
         except (OSError, http.client.HTTPException) as exc:
@@ -91,7 +103,7 @@ class RunnerConnections:
             if now - since < IDLE_SECONDS and not _dropped(connection):
                 return connection
             connection.close()
-        return http.client.HTTPConnection(self.host, self.port, timeout=CONNECT_SECONDS)
+        return self._new()
 
     def give_back(self, connection) -> None:
         with self._lock:
@@ -108,26 +120,53 @@ class RunnerConnections:
         for connection in expired:
             connection.close()
 
+    def _new(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.host, self.port, timeout=CONNECT_SECONDS)
+
     def post(self, path: str, body: bytes, headers: dict) -> RunnerAnswer:
         """Sends `body` (JSON) and returns the answer once its headers are in."""
+        headers = {"Content-Type": "application/json", **headers}
         connection = self._take()
+        reused = connection.sock is not None
         try:
-            connection.request(
-                "POST", path, body=body, headers={"Content-Type": "application/json", **headers}
-            )
+            try:
+                return self._send(connection, path, body, headers)
+            except CLOSED_MEANWHILE:
+                if not reused:
+                    raise
+            # The runner closed this kept-alive connection as the request went out (a server
+            # may close an idle connection at any time). Sent again on a new connection: a
+            # runner's routes only compute, so a request it might have seen is safe to repeat.
+            connection = self._new()
+            return self._send(connection, path, body, headers)
+        except TimeoutError as exc:
+            raise httpx.TimeoutException(str(exc)) from exc
+        except OSError as exc:
+            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+        except http.client.HTTPException as exc:
+            raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__) from exc
+
+    def _send(self, connection, path, body, headers) -> RunnerAnswer:
+        try:
+            connection.request("POST", path, body=body, headers=headers)
             if connection.sock is not None:
                 connection.sock.settimeout(READ_SECONDS)
             response = connection.getresponse()
-        except TimeoutError as exc:
+        except BaseException:
             connection.close()
-            raise httpx.TimeoutException(str(exc)) from exc
-        except OSError as exc:
-            connection.close()
-            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
-        except http.client.HTTPException as exc:
-            connection.close()
-            raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__) from exc
+            raise
         return RunnerAnswer(self, connection, response)
+
+
+def _more_waiting(response: http.client.HTTPResponse) -> bool:
+    """Whether more of an unfinished answer can be read at once (the socket holds some)."""
+    if response.isclosed() or response.length == 0:
+        return False
+    try:
+        readable, _, _ = select.select([response.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return bool(readable)
 
 
 def _dropped(connection: http.client.HTTPConnection) -> bool:
