@@ -137,12 +137,13 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
             "gunicorn",
             "-c",
             "modelhub/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
         ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        # The access log is written as in production (gunicorn.conf.py's logging config
+        # sends it to stdout whatever --access-logfile says), but not onto the report.
+        stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -81,7 +81,11 @@ class StepTimer:
         self.runs = defaultdict(list)
 
     def wrap(self, module, name, label=None):
-        original = getattr(module, name)
+        """Times `module.name` (when the module has it: the profile also runs on older code,
+        where the key was looked up by `active_key`)."""
+        original = getattr(module, name, None)
+        if original is None:
+            return None
         label = label or name
 
         def timed(*args, **kwargs):
@@ -118,6 +122,7 @@ def profile_steps(embed, secret, requests):
 
     timer = StepTimer()
     timer.wrap(gateway, "key_request", "  key + deployments (one query)")
+    timer.wrap(gateway, "active_key", "  key lookup (hash + query)")
     timer.wrap(gateway_views, "authenticate", "authenticate")
     timer.wrap(gateway_views, "take_rate_limit", "rate limit")
     timer.wrap(gateway_views, "_json_body", "request body")
@@ -321,10 +326,12 @@ def main():
     print(f"CPU probe {gateway_bench.cpu_probe_ms():.0f} ms")
     chat, embed, chat_key, embed_key = gateway_bench.setup(with_chat=not args.no_chat, minilm=False)
     supervisor = gateway_bench.start_runners([d for d in (chat, embed) if d is not None])
-    # As in a gunicorn worker (post_worker_init): usage rows queued, written once a second.
-    from models_app.deployments.usage import start_usage_writer, stop_usage_writer
+    # As in a gunicorn worker (post_worker_init): usage rows queued, written once a second
+    # (older code, without the queue, inserts each row on the request's path).
+    from models_app.deployments import usage
 
-    start_usage_writer()
+    if hasattr(usage, "start_usage_writer"):
+        usage.start_usage_writer()
     try:
         if args.only in (None, "steps"):
             profile_steps(embed, embed_key, args.requests)
@@ -335,7 +342,8 @@ def main():
         if args.only in (None, "cprofile"):
             cprofile_embeddings(embed, embed_key, args.requests)
     finally:
-        stop_usage_writer()
+        if hasattr(usage, "stop_usage_writer"):
+            usage.stop_usage_writer()
         supervisor.shutdown()
     print(f"CPU probe after {gateway_bench.cpu_probe_ms():.0f} ms")
 
