@@ -213,8 +213,15 @@ def profile_stream(chat, secret, chats):
     def mark(name):
         marks.setdefault(name, time.perf_counter())
 
-    original_send = httpx.Client.send
-    original_iter_raw = httpx.Response.iter_raw
+    # Local runners are called through runner_client (older code: httpx).
+    try:
+        from models_app.deployments.runner_client import RunnerAnswer, RunnerConnections
+
+        sender, sender_method, answer_class = RunnerConnections, "post", RunnerAnswer
+    except ImportError:
+        sender, sender_method, answer_class = httpx.Client, "send", httpx.Response
+    original_send = getattr(sender, sender_method)
+    original_iter_raw = answer_class.iter_raw
     original_authenticate = gateway_views.authenticate
 
     def send(self, *args, **kwargs):
@@ -264,7 +271,8 @@ def profile_stream(chat, secret, chats):
                     mark("gateway yields the first content")
 
             marks.clear()
-            httpx.Client.send, httpx.Response.iter_raw = send, iter_raw
+            setattr(sender, sender_method, send)
+            answer_class.iter_raw = iter_raw
             gateway_views.authenticate = authenticate
             try:
                 cpu_started = time.thread_time()
@@ -272,7 +280,8 @@ def profile_stream(chat, secret, chats):
                 call(app, "/v1/chat/completions", body, secret, on_chunk)
                 cpu = time.thread_time() - cpu_started
             finally:
-                httpx.Client.send, httpx.Response.iter_raw = original_send, original_iter_raw
+                setattr(sender, sender_method, original_send)
+                answer_class.iter_raw = original_iter_raw
                 gateway_views.authenticate = original_authenticate
             timelines.append({name: (at - started) * 1000 for name, at in marks.items()})
             cpu_per_chunk.append(cpu * 1000 / max(1, seen["chunks"]))
