@@ -8,11 +8,11 @@ editing its allowlist count from the next request. The rules stay where they wer
 the key may be used is `keys.key_usable`, whether its creator may see the model is the access
 module's `can` (a role granted by a share is read there, as for any caller).
 
-Why one hand-written query: through the ORM the same reads were three queries compiled on
-each request, building every column of five tables (the key lookup 2.0 ms and the deployment
-lookup 1.7 ms of a 7.6 ms embeddings request, bench/README.md "issue 13"); this is one round
-trip of the columns the gateway reads. Its notion of "ready" is `DeploymentQuerySet.ready()`,
-checked against it by tests/gateway/test_key_requests.py."""
+Why one hand-written query: through the ORM the same reads were two queries compiled on
+each request, building every column of five tables (the key lookup 2.9-3.4 ms and the
+deployment lookup 2.5-3.0 ms of a 10-12 ms embeddings request, bench/README.md "issue 13");
+this is one round trip of the columns the gateway reads. Its notion of "ready" is
+`DeploymentQuerySet.ready()`, checked against it by tests/gateway/test_key_requests.py."""
 
 from dataclasses import dataclass
 from functools import cache
@@ -109,6 +109,9 @@ class _Query:
 
 @cache
 def _query(alias_of_db: str) -> _Query:
+    """The SQL and the columns' converters, made once per database. The converters come from
+    the connection of the thread that asked first; they depend on the backend and the
+    settings (time zone), not on that connection, and each call is given its own."""
     connection = connections[alias_of_db]
     q = connection.ops.quote_name
     tables = [_Table(model, ALIASES[model], connection) for model in COLUMNS]
