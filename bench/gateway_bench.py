@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import django
@@ -136,12 +137,13 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
             "gunicorn",
             "-c",
             "modelhub/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
         ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        # The access log is written as in production (gunicorn.conf.py's logging config
+        # sends it to stdout whatever --access-logfile says), but not onto the report.
+        stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -167,6 +169,50 @@ def worker_rss_kib(master_pid: int) -> int:
         if fields.get("PPid", "").strip() == str(master_pid):
             total += int(fields.get("VmRSS", "0 kB").split()[0])
     return total
+
+
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU time of one process (all its threads), in seconds; with
+    `children`, that of its children that exited and were waited for instead."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    first = 13 if children else 11
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
+
+
+def processes_where(test) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if test(entry):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def cpu_by_part(web_pid: int, runner_pid: int) -> dict:
+    """CPU seconds so far of each part of the bench: the gunicorn workers, the runner, the
+    PostgreSQL backends of the bench's database, and this process (the client threads)."""
+    database = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+
+    def worker(entry):
+        return (entry / "stat").read_text().rpartition(")")[2].split()[1] == str(web_pid)
+
+    def backend(entry):
+        return bool(database) and f" {database} ".encode() in (entry / "cmdline").read_bytes()
+
+    # Workers recycled by max_requests meanwhile count through the master (it reaps them).
+    return {
+        "gateway workers": sum(cpu_seconds(p) for p in processes_where(worker))
+        + cpu_seconds(web_pid, children=True),
+        "runner": cpu_seconds(runner_pid),
+        "postgres": sum(cpu_seconds(p) for p in processes_where(backend)),
+        "client": cpu_seconds(os.getpid()),
+    }
 
 
 def streamed_chat(client: httpx.Client, url: str, key: str, model: str, max_tokens: int):
@@ -202,25 +248,36 @@ def streamed_chat(client: httpx.Client, url: str, key: str, model: str, max_toke
     return first - started, chunks, last - first
 
 
-def bench_streaming(direct_url, gateway_url, key, direct_model, gateway_model, chats, max_tokens):
+def bench_streaming(
+    direct_url, gateway_url, key, direct_model, gateway_model, chats, max_tokens, cpu_now
+):
+    """Medians per side (TTFT, tokens/s, chunks) and the CPU each part spent per content
+    chunk on that side (`cpu_now()` read around each chat)."""
     results = {"direct": [], "gateway": []}
+    spent = {"direct": defaultdict(float), "gateway": defaultdict(float)}
+    sides = {
+        "direct": (direct_url, "", direct_model),
+        "gateway": (gateway_url, key, gateway_model),
+    }
     with httpx.Client(timeout=120, trust_env=False) as client:
         for _ in range(3):  # warm-up: connections, caches
-            streamed_chat(client, direct_url, "", direct_model, max_tokens)
-            streamed_chat(client, gateway_url, key, gateway_model, max_tokens)
+            for url, secret, model in sides.values():
+                streamed_chat(client, url, secret, model, max_tokens)
         for _ in range(chats):
-            results["direct"].append(
-                streamed_chat(client, direct_url, "", direct_model, max_tokens)
-            )
-            results["gateway"].append(
-                streamed_chat(client, gateway_url, key, gateway_model, max_tokens)
-            )
-    summary = {}
+            for side, (url, secret, model) in sides.items():
+                before = cpu_now()
+                results[side].append(streamed_chat(client, url, secret, model, max_tokens))
+                after = cpu_now()
+                for part in after:
+                    spent[side][part] += after[part] - before[part]
+    summary, cpu = {}, {}
     for side, runs in results.items():
         ttft = statistics.median(r[0] for r in runs) * 1000
         rates = [(r[1] - 1) / r[2] for r in runs if r[1] > 1 and r[2] > 0]
         summary[side] = (ttft, statistics.median(rates), statistics.mean(r[1] for r in runs))
-    return summary
+        chunks = sum(r[1] for r in runs)
+        cpu[side] = {part: 1000 * seconds / chunks for part, seconds in spent[side].items()}
+    return summary, cpu
 
 
 def bench_embeddings(url, key, model, seconds, concurrency=8):
@@ -291,8 +348,8 @@ def cpu_probe_ms() -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def report_streaming(chat, chat_key, gateway, args):
-    summary = bench_streaming(
+def report_streaming(chat, chat_key, gateway, web, runner_pid, args):
+    summary, cpu = bench_streaming(
         f"{chat.base_url}/v1/chat/completions",
         f"{gateway}/chat/completions",
         chat_key,
@@ -300,6 +357,7 @@ def report_streaming(chat, chat_key, gateway, args):
         chat.model.repo_id,
         args.chats,
         args.max_tokens,
+        lambda: cpu_by_part(web.pid, runner_pid),
     )
     print(f"\n1. Streamed chat, llama.cpp, {args.chats} chats each way, taking turns")
     for side, (ttft, rate, chunks) in summary.items():
@@ -309,20 +367,44 @@ def report_streaming(chat, chat_key, gateway, args):
         )
     d, g = summary["direct"], summary["gateway"]
     print(f"   gateway TTFT {g[0] - d[0]:+.2f} ms, tokens/s {100 * g[1] / d[1]:.1f} % of direct")
+    print(
+        "   CPU per content chunk (ms, whole chats): "
+        + "; ".join(
+            f"{side}: " + ", ".join(f"{part} {ms:.3f}" for part, ms in parts.items())
+            for side, parts in cpu.items()
+        )
+    )
 
 
-def report_embeddings(embed, embed_key, gateway, args):
+def report_embeddings(embed, embed_key, gateway, web, runner_pid, args):
     print(f"\n2. Embeddings, ONNX runner, concurrency 8, {args.embed_seconds:.0f} s each")
+    cpu = {}
+    started = cpu_by_part(web.pid, runner_pid)
     direct_rps, direct_err = bench_embeddings(
         f"{embed.base_url}/v1/embeddings", "", embed.gateway_name(), args.embed_seconds
     )
+    middle = cpu_by_part(web.pid, runner_pid)
     gateway_rps, gateway_err = bench_embeddings(
         f"{gateway}/embeddings", embed_key, embed.model.repo_id, args.embed_seconds
     )
+    ended = cpu_by_part(web.pid, runner_pid)
+    for side, before, after, rps in (
+        ("direct", started, middle, direct_rps),
+        ("gateway", middle, ended, gateway_rps),
+    ):
+        requests = rps * args.embed_seconds
+        cpu[side] = {part: 1000 * (after[part] - before[part]) / requests for part in after}
     print(f"   direct  {direct_rps:8.1f} req/s ({direct_err} errors)")
     print(
         f"   gateway {gateway_rps:8.1f} req/s ({gateway_err} errors): "
         f"{100 * gateway_rps / direct_rps:.1f} %"
+    )
+    print(
+        "   CPU per request (ms): "
+        + "; ".join(
+            f"{side}: " + ", ".join(f"{part} {ms:.2f}" for part, ms in parts.items())
+            for side, parts in cpu.items()
+        )
     )
 
 
@@ -365,8 +447,10 @@ def main():
     gateway = f"http://127.0.0.1:{port}/v1"
     try:
         if chat is not None:
-            report_streaming(chat, chat_key, gateway, args)
-        report_embeddings(embed, embed_key, gateway, args)
+            chat_runner = supervisor.runners[chat.pk].process.pid
+            report_streaming(chat, chat_key, gateway, web, chat_runner, args)
+        runner_pid = supervisor.runners[embed.pk].process.pid
+        report_embeddings(embed, embed_key, gateway, web, runner_pid, args)
         if chat is not None:
             report_soak(chat, chat_key, gateway, web, args)
     finally:

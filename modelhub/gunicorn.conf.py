@@ -25,7 +25,10 @@ timeout = int(os.environ.get("MODELHUB_WEB_TIMEOUT", 120))
 graceful_timeout = int(os.environ.get("MODELHUB_WEB_GRACEFUL_TIMEOUT", 300))
 keepalive = 5
 # Recycle workers now and then so slow leaks cannot build up; the jitter staggers restarts.
-max_requests = int(os.environ.get("MODELHUB_WEB_MAX_REQUESTS", 2000))
+# Not too often: a new worker spends about a second of CPU importing Django and the apps,
+# and at 2000 a busy gateway (a few hundred requests a second) recycled every worker every
+# few seconds, 0.6 ms of CPU per request (bench/README.md, issue 13).
+max_requests = int(os.environ.get("MODELHUB_WEB_MAX_REQUESTS", 20000))
 max_requests_jitter = max_requests // 10
 
 # The reverse proxy that may set X-Forwarded-Proto for gunicorn itself (Django reads the same
@@ -53,3 +56,28 @@ loglevel = os.environ.get("MODELHUB_LOG_LEVEL", "info").lower()
 logconfig_dict = logging_config(
     os.environ.get("MODELHUB_LOG_FORMAT", "plain"), loglevel.upper(), gunicorn=True
 )
+
+
+def _django_ready() -> bool:
+    """Whether the worker serves ModelHub (another WSGI app may be given on the command
+    line, as the benchmarks do)."""
+    from django.apps import apps
+
+    return apps.ready
+
+
+def post_worker_init(worker):
+    """The gateway's usage rows are queued and written once a second by a thread of the
+    worker, instead of one insert and commit on each request's path."""
+    if _django_ready():
+        from models_app.deployments.usage import start_usage_writer
+
+        start_usage_writer()
+
+
+def worker_exit(server, worker):
+    """What the worker queued is written before it goes (recycled, reloaded, stopped)."""
+    if _django_ready():
+        from models_app.deployments.usage import stop_usage_writer
+
+        stop_usage_writer()

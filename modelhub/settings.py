@@ -287,6 +287,11 @@ MODELHUB_DEPLOY_CACHE_DIR = Path(
     env.str("MODELHUB_DEPLOY_CACHE_DIR", default=str(DATA_DIR / "deploy-cache"))
 ).resolve()
 MODELHUB_MAX_LOCAL_DEPLOYMENTS = env.int("MODELHUB_MAX_LOCAL_DEPLOYMENTS", default=2)
+# A gunicorn worker writes the gateway's usage rows in one insert this often (seconds), from
+# a thread of its own, instead of one insert per request (models_app/deployments/usage.py).
+GATEWAY_USAGE_FLUSH_SECONDS = env.float("MODELHUB_GATEWAY_USAGE_FLUSH_SECONDS", default=1.0)
+if GATEWAY_USAGE_FLUSH_SECONDS <= 0:
+    raise ImproperlyConfigured("MODELHUB_GATEWAY_USAGE_FLUSH_SECONDS must be positive.")
 
 # Sign-in throttling (django-axes) on /accounts/login/ and /admin/login/: 5 failed sign-ins
 # for one account, or from one client address, each less than 15 minutes after the one

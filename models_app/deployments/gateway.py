@@ -24,8 +24,10 @@ from models_app.api.auth import bearer_secret
 from models_app.api.scopes import SCOPE_ACTIONS
 from models_app.api.services import active_token, token_used
 
-from .keys import KEY_START, active_key, key_caller
+from .keyrequests import key_request
+from .keys import KEY_START, key_caller
 from .models import Runtime
+from .runner_client import runner_connections
 from .secrets import SecretUnreadable
 from .upstream import UpstreamRefused, upstream_client, upstream_key
 from .usage import record_call
@@ -86,10 +88,12 @@ def not_deployed(name: str) -> GatewayError:
 @dataclass(frozen=True)
 class GatewayCaller:
     """Who calls the gateway: the access Caller, and the endpoint key it came with (None for
-    a personal token or a signed-in browser)."""
+    a personal token or a signed-in browser) with its model's ready deployments, newest
+    first, read along with it."""
 
     caller: Caller
     key: object = None
+    key_model_ready: tuple = ()
 
     def may_reach(self, model) -> bool:
         """An endpoint key reaches its own model only; anything else looks like no model."""
@@ -112,9 +116,13 @@ def authenticate(request, *, session_ok: bool) -> GatewayCaller:
             "missing_api_key",
         )
     if secret.startswith(KEY_START):
-        key = active_key(secret)
-        if key is not None:
-            return GatewayCaller(caller=key_caller(key, address), key=key)
+        found = key_request(secret)
+        if found is not None:
+            return GatewayCaller(
+                caller=key_caller(found.key, address),
+                key=found.key,
+                key_model_ready=tuple(found.ready),
+            )
     else:
         token = active_token(secret)
         if token is not None:
@@ -160,29 +168,34 @@ def check_allowlist(who: GatewayCaller, model) -> None:
         )
 
 
-# One pooled client per runner or upstream address, shared by the worker's threads, so a
-# request reuses a kept-alive connection instead of opening one each time.
-_clients: dict[tuple[str, bool], httpx.Client] = {}
+# One pooled client per upstream address, shared by the worker's threads, so a request
+# reuses a kept-alive connection instead of opening one each time. Local runners have their
+# own connections (`runner_client`).
+_clients: dict[str, httpx.Client] = {}
 _clients_lock = threading.Lock()
 
 
-def client_for(deployment) -> httpx.Client:
-    guarded = deployment.runtime == Runtime.OPENAI
-    entry = (deployment.base_url, guarded)
-    client = _clients.get(entry)
+def upstream_client_for(deployment) -> httpx.Client:
+    client = _clients.get(deployment.base_url)
     if client is None:
         with _clients_lock:
-            client = _clients.get(entry)
+            client = _clients.get(deployment.base_url)
             if client is None:
-                if guarded:
-                    client = upstream_client(deployment.base_url, timeout=TIMEOUT)
-                else:
-                    # A local runner on loopback, started by the supervisor.
-                    client = httpx.Client(
-                        base_url=deployment.base_url, timeout=TIMEOUT, trust_env=False
-                    )
-                _clients[entry] = client
+                client = upstream_client(deployment.base_url, timeout=TIMEOUT)
+                _clients[deployment.base_url] = client
     return client
+
+
+def send_to(deployment, path: str, payload, headers: dict):
+    """POSTs `payload` as JSON to the deployment's `path`; the answer (an httpx.Response or
+    the same surface from `runner_client`) once its headers are in. Raises httpx's
+    TransportError or UpstreamRefused when the deployment cannot be reached."""
+    if deployment.is_local:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        return runner_connections(deployment.base_url).post(path, body, headers)
+    client = upstream_client_for(deployment)
+    request = client.build_request("POST", path, json=payload, headers=headers)
+    return client.send(request, stream=True)
 
 
 def upstream_request(deployment, body: dict) -> tuple[dict, dict]:
@@ -280,10 +293,8 @@ def forward(call: Call, path: str, body: dict):
     server-sent events passed on as they come."""
     deployment = call.deployment
     payload, headers = upstream_request(deployment, body)
-    client = client_for(deployment)
     try:
-        request = client.build_request("POST", path, json=payload, headers=headers)
-        upstream = client.send(request, stream=True)
+        upstream = send_to(deployment, path, payload, headers)
     except (httpx.TransportError, UpstreamRefused) as exc:
         raise _unreachable(deployment, exc) from exc
     if body.get("stream") and upstream.status_code == 200:
@@ -299,10 +310,8 @@ def forward(call: Call, path: str, body: dict):
 
 def forward_plain(call: Call, path: str, body: dict):
     """Sends `body` unchanged (a task route of the ONNX runner) and answers its JSON."""
-    client = client_for(call.deployment)
     try:
-        request = client.build_request("POST", path, json=body)
-        upstream = client.send(request, stream=True)
+        upstream = send_to(call.deployment, path, body, {})
     except (httpx.TransportError, UpstreamRefused) as exc:
         raise _unreachable(call.deployment, exc) from exc
     try:

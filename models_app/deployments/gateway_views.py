@@ -28,7 +28,7 @@ from .gateway import (
     not_deployed,
     take_rate_limit,
 )
-from .models import Deployment, Runtime, Task
+from .models import Runtime, Task
 from .routing import (
     NoSuchModel,
     NotDeployed,
@@ -95,9 +95,10 @@ def _refusal_counted(who, error: GatewayError, deployment=None):
 
 
 def _key_deployment(who, name: str):
-    """For an endpoint key naming its own model by its current repo id: the model came with
-    the key, so the access check is its creator's role alone (no query for the owner) and
-    one query finds the deployment. None for any other name (the general path decides)."""
+    """For an endpoint key naming its own model by its current repo id: the model and its
+    ready deployments came with the key (one query, `keyrequests`), so the access check is
+    its creator's role alone (no query for the owner). None for any other name (the
+    general path decides)."""
     try:
         namespace, repo_name, version = split_model_name(name)
     except ValueError:
@@ -107,14 +108,10 @@ def _key_deployment(who, name: str):
         return None
     if not can(who.caller, model, Action.VIEW):
         raise NoSuchModel(name)
-    ready = Deployment.objects.ready().filter(model=model).select_related("version")
-    if version is not None:
-        ready = ready.filter(version__name=version)
-    deployment = ready.order_by("-created_at", "-id").first()
-    if deployment is None:
-        raise NotDeployed(name)
-    deployment.model = model
-    return deployment
+    for deployment in who.key_model_ready:
+        if version is None or deployment.version.name == version:
+            return deployment
+    raise NotDeployed(name)
 
 
 def _deployment(who, name: str, tasks: set, route: str):

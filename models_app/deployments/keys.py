@@ -118,21 +118,12 @@ def key_revoke(key: EndpointKey, *, by) -> EndpointKey:
     return key
 
 
-def active_key(secret: str) -> EndpointKey | None:
-    """The key with this secret if it is neither revoked nor expired and its creator is
-    still an active user, else None."""
-    if not secret.startswith(KEY_START):
-        return None
-    key = (
-        EndpointKey.objects.select_related("created_by", "model")
-        .filter(secret_hash=token_digest(secret), revoked_at__isnull=True)
-        .first()
-    )
-    if key is None or key.is_expired() or key.created_by is None:
-        return None
-    if not key.created_by.is_active:
-        return None
-    return key
+def key_usable(key: EndpointKey, now=None) -> bool:
+    """A key works while it is neither revoked nor expired and its creator is still an
+    active user."""
+    if key.revoked_at is not None or key.is_expired(now):
+        return False
+    return key.created_by is not None and key.created_by.is_active
 
 
 def key_caller(key: EndpointKey, address) -> Caller:

@@ -5,7 +5,6 @@ is generated from. The page's script calls the gateway itself, with the user's s
 import httpx
 from django.urls import reverse
 
-from .gateway import client_for
 from .models import Deployment, Runtime, Task
 
 PANES = {
@@ -28,9 +27,11 @@ def newest_ready_deployment(model):
 
 
 def input_signature(deployment) -> list[dict] | None:
-    """The inputs of a raw ONNX deployment (name, type, shape), read from its runner."""
+    """The inputs of a raw ONNX deployment (name, type, shape), read from its local runner."""
     try:
-        answer = client_for(deployment).get("/signature", timeout=SIGNATURE_TIMEOUT)
+        answer = httpx.get(
+            f"{deployment.base_url}/signature", timeout=SIGNATURE_TIMEOUT, trust_env=False
+        )
         inputs = answer.json().get("inputs")
     except (httpx.HTTPError, ValueError, AttributeError):
         return None
