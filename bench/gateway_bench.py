@@ -11,6 +11,10 @@ runner directly and through the gateway (gunicorn, modelhub/gunicorn.conf.py), t
 Usage (a database of its own; the script migrates it and writes a few rows):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mh_gateway_bench \
         .venv/bin/python bench/gateway_bench.py [--chats 40] [--embed-seconds 20] [--soak 60]
+
+--runner-cpu N pins the runners to core N and the gateway, the client and the bench database's
+PostgreSQL backends to the other cores: the runner has a core of its own, as on a machine of
+the supervisor's (or a GPU box) in production, instead of sharing two cores with everything.
 """
 
 import argparse
@@ -119,6 +123,30 @@ def start_runners(deployments):
             raise SystemExit(f"runner failed: {failed[0].error}\n{failed[0].log_tail}")
         time.sleep(0.5)
     raise SystemExit("runners did not become ready")
+
+
+def pin(pid: int, cpus: set[int]) -> None:
+    """Every thread of `pid` onto `cpus` (sched_setaffinity of a pid moves one thread)."""
+    for task in (Path("/proc") / str(pid) / "task").iterdir():
+        try:
+            os.sched_setaffinity(int(task.name), cpus)
+        except ProcessLookupError:
+            continue
+
+
+def pin_database_backends(cpus: set[int]) -> None:
+    """The bench database's PostgreSQL backends (opened by the gateway's workers as they
+    came) onto `cpus`, off the runner's core."""
+    database = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+    if not database:
+        return
+    for pid in processes_where(
+        lambda entry: (
+            (entry / "cmdline").read_bytes().startswith(b"postgres: ")
+            and f" {database} ".encode() in (entry / "cmdline").read_bytes()
+        )
+    ):
+        pin(pid, cpus)
 
 
 def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
@@ -379,6 +407,11 @@ def report_streaming(chat, chat_key, gateway, web, runner_pid, args):
 def report_embeddings(embed, embed_key, gateway, web, runner_pid, args):
     print(f"\n2. Embeddings, ONNX runner, concurrency 8, {args.embed_seconds:.0f} s each")
     cpu = {}
+    if args.runner_cpu is not None:
+        # A second through the gateway first: its workers open their database connections,
+        # whose backends are then moved off the runner's core too.
+        bench_embeddings(f"{gateway}/embeddings", embed_key, embed.model.repo_id, 1)
+        pin_database_backends(set(os.sched_getaffinity(0)))
     started = cpu_by_part(web.pid, runner_pid)
     direct_rps, direct_err = bench_embeddings(
         f"{embed.base_url}/v1/embeddings", "", embed.gateway_name(), args.embed_seconds
@@ -431,6 +464,9 @@ def main():
     parser.add_argument(
         "--minilm", action="store_true", help="embeddings on all-MiniLM-L6-v2 (the demo extra)"
     )
+    parser.add_argument(
+        "--runner-cpu", type=int, help="pin the runners to this core, everything else off it"
+    )
     args = parser.parse_args()
 
     django.setup()
@@ -442,6 +478,18 @@ def main():
     )
     chat, embed, chat_key, embed_key = setup(with_chat=not args.no_chat, minilm=args.minilm)
     supervisor = start_runners([d for d in (chat, embed) if d is not None])
+    other_cpus = set()
+    if args.runner_cpu is not None:
+        runner_cpus = {args.runner_cpu}
+        other_cpus = set(os.sched_getaffinity(0)) - runner_cpus
+        if not other_cpus:
+            raise SystemExit("--runner-cpu needs a second core for the gateway and the client")
+        for runner in supervisor.runners.values():
+            pin(runner.process.pid, runner_cpus)
+        # gunicorn and the client threads start after this: they inherit it.
+        pin(os.getpid(), other_cpus)
+        pin_database_backends(other_cpus)
+        print(f"Runners on core {args.runner_cpu}; gateway, client, PostgreSQL on {other_cpus}")
     port = free_port()
     web = start_gunicorn(port, args.workers, args.threads)
     gateway = f"http://127.0.0.1:{port}/v1"
