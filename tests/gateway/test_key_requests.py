@@ -2,11 +2,9 @@
 query on every request (keyrequests.py): whatever changes between two requests counts from
 the second one, in any process."""
 
-import json
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from models_app.deployments.keyrequests import key_request
@@ -15,14 +13,7 @@ from models_app.deployments.models import Deployment, Desired, EndpointKey, Runt
 from models_app.deployments.services import deployment_stop
 from models_app.deployments.usage import start_usage_writer, stop_usage_writer
 
-
-def embeddings(secret, name):
-    return Client().post(
-        "/v1/embeddings",
-        json.dumps({"model": name, "input": "ab"}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}"},
-    )
+from .calls import embeddings
 
 
 def local(deploy, model, name):

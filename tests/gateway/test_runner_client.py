@@ -6,10 +6,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.test import Client
 
 from models_app.deployments.models import Runtime, Task
 from models_app.deployments.runner_client import runner_connections
+
+from .calls import embeddings
 
 
 class KeepAliveRunner:
@@ -77,15 +78,6 @@ def runner_server():
     yield make
     for server in servers:
         server.stop()
-
-
-def embeddings(secret, name):
-    return Client().post(
-        "/v1/embeddings",
-        json.dumps({"model": name, "input": "ab"}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}"},
-    )
 
 
 def local_deployment(deploy, model, base_url):

@@ -1,7 +1,6 @@
 """A web worker queues the gateway's usage rows and writes them in batches (usage.py): they
 appear once flushed, the usage figures flush first, and none is lost when the worker exits."""
 
-import json
 import os
 import runpy
 import subprocess
@@ -12,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import OperationalError, connection
-from django.test import Client
 
 from models_app.deployments.models import Deployment, GatewayCall
 from models_app.deployments.usage import (
@@ -21,6 +19,8 @@ from models_app.deployments.usage import (
     start_usage_writer,
     stop_usage_writer,
 )
+
+from .calls import embeddings
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -32,15 +32,6 @@ def queued_usage():
     start_usage_writer(interval=3600)
     yield
     stop_usage_writer()
-
-
-def embeddings(secret, name):
-    return Client().post(
-        "/v1/embeddings",
-        json.dumps({"model": name, "input": "ab"}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}"},
-    )
 
 
 def test_a_call_is_written_when_the_queue_is_flushed(model, deploy, endpoint_key, queued_usage):
