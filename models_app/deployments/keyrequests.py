@@ -105,6 +105,8 @@ class _Table:
 class _Query:
     sql: str
     tables: list
+    # Where each table's columns lie in a row: (start, end) per table, in `tables`' order.
+    spans: list
 
 
 @cache
@@ -136,7 +138,11 @@ def _query(alias_of_db: str) -> _Query:
         f"WHERE k.{column(key, 'secret_hash')} = %s AND k.{column(key, 'revoked_at')} IS NULL "
         f"ORDER BY d.{column(deployment, 'created_at')} DESC, d.{column(deployment, 'id')} DESC"
     )
-    return _Query(sql=sql, tables=tables)
+    spans, start = [], 0
+    for table in tables:
+        spans.append((start, start + len(table.fields)))
+        start += len(table.fields)
+    return _Query(sql=sql, tables=tables, spans=spans)
 
 
 def key_request(secret: str) -> KeyRequest | None:
@@ -153,11 +159,10 @@ def key_request(secret: str) -> KeyRequest | None:
     if not rows:
         return None
     key_table, user_table, model_table, deployment_table, version_table = query.tables
-    widths = [len(t.fields) for t in query.tables]
-    starts = [sum(widths[:i]) for i in range(len(widths))]
 
     def part(row, index):
-        return row[starts[index] : starts[index] + widths[index]]
+        start, end = query.spans[index]
+        return row[start:end]
 
     first = rows[0]
     key = key_table.build(part(first, 0), connection, db)

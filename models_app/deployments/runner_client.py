@@ -158,26 +158,27 @@ class RunnerConnections:
         return RunnerAnswer(self, connection, response)
 
 
+def _readable_now(socket_or_fd, *, if_unusable: bool) -> bool:
+    """Whether a read would return at once (bytes, or the end of the connection)."""
+    try:
+        readable, _, _ = select.select([socket_or_fd], [], [], 0)
+    except (OSError, ValueError):
+        return if_unusable
+    return bool(readable)
+
+
 def _more_waiting(response: http.client.HTTPResponse) -> bool:
     """Whether more of an unfinished answer can be read at once (the socket holds some)."""
     if response.isclosed() or response.length == 0:
         return False
-    try:
-        readable, _, _ = select.select([response.fileno()], [], [], 0)
-    except (OSError, ValueError):
-        return False
-    return bool(readable)
+    return _readable_now(response.fileno(), if_unusable=False)
 
 
 def _dropped(connection: http.client.HTTPConnection) -> bool:
     """Whether the runner closed this idle connection (it is readable: an end of file)."""
     if connection.sock is None:
         return False
-    try:
-        readable, _, _ = select.select([connection.sock], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
+    return _readable_now(connection.sock, if_unusable=True)
 
 
 _pools: dict[str, RunnerConnections] = {}

@@ -4,6 +4,7 @@ from openai import OpenAI
 from models_app.deployments.keys import key_create
 from models_app.deployments.models import Deployment, Desired, Runtime, State, Task
 from models_app.deployments.secrets import encrypt_secret
+from models_app.deployments.usage import start_usage_writer, stop_usage_writer
 from models_app.versions.services import version_create
 
 from .fake_upstream import FakeUpstream
@@ -40,6 +41,38 @@ def deploy(upstream):
         )
 
     return make
+
+
+@pytest.fixture
+def deploy_local(deploy):
+    """A ready "local runner" (ONNX, feature-extraction) deployment; the fake upstream
+    answers it unless `base_url` names another server. The gateway sends it `model` =
+    repo_id:version, so the fake's request log tells which deployment was used."""
+
+    def make(model, name="v1", *, base_url=None):
+        return deploy(
+            model, name, runtime=Runtime.ONNXRUNTIME, task=Task.FEATURE_EXTRACTION,
+            base_url=base_url,
+        )  # fmt: skip
+
+    return make
+
+
+@pytest.fixture(params=["inserted at once", "queued"])
+def usage_recording(request):
+    """Both ways a process records usage: inserting each row (runserver, commands) or
+    queueing them as a gunicorn worker does (usage.py)."""
+    if request.param == "queued":
+        request.getfixturevalue("queued_usage")
+
+
+@pytest.fixture
+def queued_usage():
+    """This process queues its usage rows as a gunicorn worker does; the writer thread waits
+    an hour, so only an explicit flush writes them."""
+    start_usage_writer(interval=3600)
+    yield
+    stop_usage_writer()
 
 
 @pytest.fixture

@@ -9,17 +9,11 @@ from django.utils import timezone
 
 from models_app.deployments.keyrequests import key_request
 from models_app.deployments.keys import key_revoke
-from models_app.deployments.models import Deployment, Desired, EndpointKey, Runtime, State, Task
+from models_app.deployments.models import Deployment, Desired, EndpointKey, State
 from models_app.deployments.services import deployment_stop
 from models_app.deployments.usage import start_usage_writer, stop_usage_writer
 
 from .calls import embeddings
-
-
-def local(deploy, model, name):
-    """A ready "local runner" deployment answered by the fake upstream: the gateway sends it
-    `model` = repo_id:version, so the request log tells which deployment was used."""
-    return deploy(model, name, runtime=Runtime.ONNXRUNTIME, task=Task.FEATURE_EXTRACTION)
 
 
 def test_a_key_revoked_after_a_request_is_refused_on_the_next(owner, model, deploy, endpoint_key):
@@ -62,11 +56,13 @@ def test_a_deployment_stopped_after_a_request_is_not_used(
     assert len(upstream.requests) == 1
 
 
-def test_a_deployment_ready_later_takes_the_next_request(model, deploy, endpoint_key, upstream):
-    local(deploy, model, "v1")
+def test_a_deployment_ready_later_takes_the_next_request(
+    model, deploy_local, endpoint_key, upstream
+):
+    deploy_local(model, "v1")
     _key, secret = endpoint_key(model)
     embeddings(secret, model.repo_id)
-    local(deploy, model, "v2")
+    deploy_local(model, "v2")
     embeddings(secret, model.repo_id)
     embeddings(secret, f"{model.repo_id}:v1")
     sent = [body["model"] for _path, body, _headers in upstream.requests]

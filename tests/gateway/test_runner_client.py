@@ -7,7 +7,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from models_app.deployments.models import Runtime, Task
 from models_app.deployments.runner_client import runner_connections
 
 from .calls import embeddings
@@ -80,21 +79,11 @@ def runner_server():
         server.stop()
 
 
-def local_deployment(deploy, model, base_url):
-    return deploy(
-        model,
-        "v1",
-        runtime=Runtime.ONNXRUNTIME,
-        task=Task.FEATURE_EXTRACTION,
-        base_url=base_url,
-    )
-
-
 def test_requests_to_a_runner_share_one_kept_alive_connection(
-    model, deploy, endpoint_key, runner_server
+    model, deploy_local, endpoint_key, runner_server
 ):
     runner = runner_server()
-    local_deployment(deploy, model, runner.url)
+    deploy_local(model, base_url=runner.url)
     _key, secret = endpoint_key(model)
     for _ in range(3):
         assert embeddings(secret, model.repo_id).status_code == 200
@@ -102,10 +91,10 @@ def test_requests_to_a_runner_share_one_kept_alive_connection(
 
 
 def test_a_runner_that_closed_its_idle_connection_still_answers_every_request(
-    model, deploy, endpoint_key, runner_server
+    model, deploy_local, endpoint_key, runner_server
 ):
     runner = runner_server(drop_idle=True)
-    local_deployment(deploy, model, runner.url)
+    deploy_local(model, base_url=runner.url)
     _key, secret = endpoint_key(model)
     for _ in range(3):
         assert embeddings(secret, model.repo_id).status_code == 200
@@ -126,8 +115,8 @@ def test_an_answer_left_unread_does_not_leave_its_connection_for_the_next_reques
     assert runner.connections == 2
 
 
-def test_a_runner_that_is_down_is_a_503_naming_the_deployment(model, deploy, endpoint_key):
-    local_deployment(deploy, model, "http://127.0.0.1:9")
+def test_a_runner_that_is_down_is_a_503_naming_the_deployment(model, deploy_local, endpoint_key):
+    deploy_local(model, base_url="http://127.0.0.1:9")
     _key, secret = endpoint_key(model)
     refused = embeddings(secret, model.repo_id)
     assert refused.status_code == 503

@@ -32,7 +32,7 @@ def test_figures_of_a_deployment(model, deploy, endpoint_key):
     assert (usage.latency_p50_ms, usage.latency_p95_ms) == (20, 40)
 
 
-def test_the_deployment_page_shows_its_usage(client_for, owner, model, deploy):
+def test_the_deployment_page_shows_its_usage(client_for, owner, model, deploy, usage_recording):
     deployment = deploy(model, "v1")
     record_call(deployment=deployment, key=None, status=200, prompt_tokens=9, latency_ms=12)
     page = client_for(owner).get(f"/models/{model.uuid}/deployments/{deployment.pk}/")
@@ -41,7 +41,9 @@ def test_the_deployment_page_shows_its_usage(client_for, owner, model, deploy):
     assert '<dd data-usage="prompt-tokens">9</dd>' in html
 
 
-def test_the_api_tab_shows_each_keys_requests(client_for, owner, model, deploy, endpoint_key):
+def test_the_api_tab_shows_each_keys_requests(
+    client_for, owner, model, deploy, endpoint_key, usage_recording
+):
     deployment = deploy(model, "v1")
     key, _secret = endpoint_key(model, name="shop")
     record_call(deployment=deployment, key=key, status=429)

@@ -25,15 +25,6 @@ from .calls import embeddings
 ROOT = Path(settings.BASE_DIR)
 
 
-@pytest.fixture
-def queued_usage():
-    """This process queues its usage rows as a gunicorn worker does; the writer thread waits
-    an hour, so only an explicit flush writes them."""
-    start_usage_writer(interval=3600)
-    yield
-    stop_usage_writer()
-
-
 def test_a_call_is_written_when_the_queue_is_flushed(model, deploy, endpoint_key, queued_usage):
     deployment = deploy(model, "v1")
     key, secret = endpoint_key(model)
@@ -42,26 +33,6 @@ def test_a_call_is_written_when_the_queue_is_flushed(model, deploy, endpoint_key
     assert flush_usage() == 1
     call = GatewayCall.objects.get()
     assert (call.key, call.deployment, call.status, call.prompt_tokens) == (key, deployment, 200, 2)
-
-
-def test_the_deployment_page_counts_calls_still_queued(
-    client_for, owner, model, deploy, queued_usage
-):
-    deployment = deploy(model, "v1")
-    record_call(deployment=deployment, key=None, status=200, prompt_tokens=9, latency_ms=12)
-    page = client_for(owner).get(f"/models/{model.uuid}/deployments/{deployment.pk}/")
-    assert '<dd data-usage="prompt-tokens">9</dd>' in page.content.decode()
-
-
-def test_the_api_tab_counts_calls_still_queued(
-    client_for, owner, model, deploy, endpoint_key, queued_usage
-):
-    deployment = deploy(model, "v1")
-    key, _secret = endpoint_key(model, name="shop")
-    record_call(deployment=deployment, key=key, status=429)
-    html = client_for(owner).get(f"/models/{model.uuid}/endpoints/").content.decode()
-    row = html.split('data-key-name="shop"')[1].split("</tr>")[0]
-    assert "<td>1</td>" in row
 
 
 def test_calls_the_database_refused_are_written_by_the_next_flush(
